@@ -1,0 +1,13 @@
+#![doc = include_str!("../README.md")]
+
+pub mod agent;
+pub mod error;
+pub mod ids;
+pub mod job;
+pub mod model;
+pub mod net;
+pub mod ports;
+pub mod rbac;
+pub mod retry;
+
+pub use error::ValidationError;
