@@ -9,5 +9,6 @@ pub mod net;
 pub mod ports;
 pub mod rbac;
 pub mod retry;
+pub mod window;
 
 pub use error::ValidationError;

@@ -282,6 +282,7 @@ pub trait JobQueue: Send + Sync {
         due_at: DateTime<Utc>,
         error: &str,
         patch_retry: bool,
+        now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), QueueError>> + Send;
     /// Finishes the row and releases the lease; settles the job when it was the last row.
     fn complete(

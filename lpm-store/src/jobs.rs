@@ -1,0 +1,561 @@
+//! Patch jobs: creating a job with its per-host rows, reading and listing them in scope, and
+//! cancelling.
+
+use chrono::{DateTime, Utc};
+use lpm_core::agent::PackageChange;
+use lpm_core::ids::{HostId, JobHostId, JobId, UserId};
+use lpm_core::job::{JobHostState, JobKind, JobOptions, JobState, Schedule};
+use lpm_core::ports::{Channel, Notice};
+use lpm_core::rbac::Scope;
+use serde::Serialize;
+
+use crate::audit::append;
+use crate::fleet::{join_ids, scope_sql};
+use crate::{Actor, Page, PageRequest, Store, StoreError, Tx, ts, with_db, with_tx};
+
+/// One host of a new job and when it becomes due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobTarget {
+    /// The host.
+    pub host: HostId,
+    /// When a worker may start it: now for an immediate job, the next window opening for a
+    /// queued one, `None` while the host has no window (the row waits and says why).
+    pub due_at: Option<DateTime<Utc>>,
+    /// Why the row waits, shown to people (e.g. "no maintenance window").
+    pub waiting_reason: Option<String>,
+}
+
+/// A job to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    /// What to do.
+    pub kind: JobKind,
+    /// When.
+    pub schedule: Schedule,
+    /// Passed to the agents.
+    pub options: JobOptions,
+    /// For a rollback, the job it undoes.
+    pub parent: Option<JobId>,
+    /// The hosts, each at most once.
+    pub targets: Vec<JobTarget>,
+}
+
+/// A job as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobSummary {
+    /// Its id.
+    pub id: JobId,
+    /// What it does.
+    pub kind: JobKind,
+    /// Its state.
+    pub state: JobState,
+    /// When it runs.
+    pub schedule: Schedule,
+    /// Agent options.
+    pub options: JobOptions,
+    /// The job a rollback undoes.
+    pub parent: Option<JobId>,
+    /// Who created it.
+    pub created_by: Option<UserId>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+    /// When the first host started.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When the last host finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// How many hosts it covers.
+    pub host_count: i64,
+}
+
+/// One host's row of a job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobHostRecord {
+    /// Its id.
+    pub id: JobHostId,
+    /// The job.
+    pub job: JobId,
+    /// The host.
+    pub host: HostId,
+    /// Its state.
+    pub state: JobHostState,
+    /// When it becomes due.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Why it waits.
+    pub waiting_reason: Option<String>,
+    /// Claims so far (the fencing token).
+    pub attempt: i64,
+    /// Transient retries made.
+    pub retries: i64,
+    /// Patch retries made.
+    pub patch_retries: i64,
+    /// The key sent to the agent.
+    pub idempotency_key: Option<String>,
+    /// The agent's job id.
+    pub agent_job_id: Option<String>,
+    /// Percent done.
+    pub progress: i64,
+    /// The last error.
+    pub error: Option<String>,
+    /// Package changes made.
+    pub changes: Vec<PackageChange>,
+    /// The last output lines.
+    pub log_tail: Vec<String>,
+    /// A reboot is needed.
+    pub reboot_required: bool,
+    /// When it started on the agent.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When it finished.
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// A job with its host rows (those in the caller's scope).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobDetail {
+    /// The job.
+    pub job: JobSummary,
+    /// Its host rows.
+    pub hosts: Vec<JobHostRecord>,
+}
+
+/// Filters for the job list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobQuery {
+    /// Only this state.
+    pub state: Option<JobState>,
+    /// Only this kind.
+    pub kind: Option<JobKind>,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+struct JobRow {
+    id: i64,
+    kind: String,
+    state: String,
+    schedule: String,
+    options: String,
+    parent_job_id: Option<i64>,
+    created_by: Option<i64>,
+    created_at: DateTime<Utc>,
+    started_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+    host_count: i64,
+}
+
+const JOB_COLUMNS: &str = "j.id, j.kind, j.state, j.schedule, j.options, j.parent_job_id, j.created_by, \
+                           j.created_at, j.started_at, j.finished_at, j.host_count";
+
+impl TryFrom<JobRow> for JobSummary {
+    type Error = StoreError;
+    fn try_from(r: JobRow) -> Result<Self, StoreError> {
+        Ok(JobSummary {
+            id: JobId::new(r.id)?,
+            kind: r.kind.parse()?,
+            state: r.state.parse()?,
+            schedule: r.schedule.parse()?,
+            options: serde_json::from_str(&r.options).map_err(StoreError::corrupt)?,
+            parent: r.parent_job_id.map(JobId::new).transpose()?,
+            created_by: r.created_by.map(UserId::new).transpose()?,
+            created_at: r.created_at,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            host_count: r.host_count,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct JobHostRow {
+    id: i64,
+    job_id: i64,
+    host_id: i64,
+    state: String,
+    due_at: Option<DateTime<Utc>>,
+    waiting_reason: Option<String>,
+    attempt: i64,
+    retries: i64,
+    patch_retries: i64,
+    idempotency_key: Option<String>,
+    agent_job_id: Option<String>,
+    progress: i64,
+    error: Option<String>,
+    changes: Option<String>,
+    log_tail: Option<String>,
+    reboot_required: bool,
+    started_at: Option<DateTime<Utc>>,
+    finished_at: Option<DateTime<Utc>>,
+}
+
+pub(crate) const JOB_HOST_COLUMNS: &str = "r.id, r.job_id, r.host_id, r.state, r.due_at, r.waiting_reason, r.attempt, \
+     r.retries, r.patch_retries, r.idempotency_key, r.agent_job_id, r.progress, r.error, r.changes, r.log_tail, \
+     r.reboot_required, r.started_at, r.finished_at";
+
+impl TryFrom<JobHostRow> for JobHostRecord {
+    type Error = StoreError;
+    fn try_from(r: JobHostRow) -> Result<Self, StoreError> {
+        Ok(JobHostRecord {
+            id: JobHostId::new(r.id)?,
+            job: JobId::new(r.job_id)?,
+            host: HostId::new(r.host_id)?,
+            state: r.state.parse()?,
+            due_at: r.due_at,
+            waiting_reason: r.waiting_reason,
+            attempt: r.attempt,
+            retries: r.retries,
+            patch_retries: r.patch_retries,
+            idempotency_key: r.idempotency_key,
+            agent_job_id: r.agent_job_id,
+            progress: r.progress,
+            error: r.error,
+            changes: json_column(r.changes.as_deref())?.unwrap_or_default(),
+            log_tail: json_column(r.log_tail.as_deref())?.unwrap_or_default(),
+            reboot_required: r.reboot_required,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+        })
+    }
+}
+
+fn json_column<T: serde::de::DeserializeOwned>(raw: Option<&str>) -> Result<Option<T>, StoreError> {
+    raw.map(|s| serde_json::from_str(s).map_err(StoreError::corrupt))
+        .transpose()
+}
+
+/// The payload of a `job_events` notice: enough for a browser to refresh one row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct JobEvent {
+    /// The job.
+    pub job_id: i64,
+    /// The host row, for host-level events.
+    pub job_host_id: Option<i64>,
+    /// The host, for host-level events.
+    pub host_id: Option<i64>,
+    /// The new state word (job or job-host state).
+    pub state: String,
+}
+
+pub(crate) async fn emit(tx: &mut Tx, event: &JobEvent) -> Result<(), StoreError> {
+    let payload = serde_json::to_string(event).map_err(StoreError::corrupt)?;
+    tx.notify(Notice {
+        channel: Channel::JobEvents,
+        payload,
+    })
+    .await
+}
+
+impl Store {
+    /// Creates a job and one row per host, audits it and wakes a worker (`job_enqueued`).
+    /// Every host must be in the caller's scope; one that is not is reported as not found and
+    /// nothing is written.
+    pub async fn create_job(
+        &self,
+        scope: &Scope,
+        job: &NewJob,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<JobId, StoreError> {
+        if job.targets.is_empty() {
+            return Err(StoreError::invalid(
+                "hosts",
+                "a job needs at least one host",
+            ));
+        }
+        let mut hosts: Vec<i64> = job.targets.iter().map(|t| t.host.get()).collect();
+        hosts.sort_unstable();
+        if hosts.windows(2).any(|w| w[0] == w[1]) {
+            return Err(StoreError::invalid("hosts", "a host is named twice"));
+        }
+        if job.kind == JobKind::Rollback && job.parent.is_none() {
+            return Err(StoreError::invalid(
+                "parent_job_id",
+                "a rollback names the job it undoes",
+            ));
+        }
+        let now = ts(now);
+        let options = serde_json::to_string(&job.options).map_err(StoreError::corrupt)?;
+        let visible_sql = format!(
+            "SELECT COUNT(*) FROM hosts h WHERE h.id IN ({}) AND {}",
+            join_ids(hosts.iter().copied()),
+            scope_sql(scope, "h.id")
+        );
+        let mut tx = self.begin().await?;
+        let visible: i64 = with_tx!(tx, t => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(visible_sql)).fetch_one(&mut **t).await?
+        });
+        if usize::try_from(visible).ok() != Some(hosts.len()) {
+            return Err(StoreError::NotFound { what: "host" });
+        }
+        let host_count = i64::try_from(hosts.len()).map_err(StoreError::corrupt)?;
+        let id: i64 = with_tx!(tx, t => {
+            sqlx::query_scalar(
+                "INSERT INTO patch_jobs (kind, state, schedule, options, parent_job_id, created_by, created_at, host_count) \
+                 VALUES ($1, 'queued', $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(job.kind.as_str())
+            .bind(job.schedule.as_str())
+            .bind(&options)
+            .bind(job.parent.map(JobId::get))
+            .bind(scope.actor().map(UserId::get))
+            .bind(now)
+            .bind(host_count)
+            .fetch_one(&mut **t)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::NotFound { what: "parent job" },
+                _ => StoreError::Database(e),
+            })?
+        });
+        for target in &job.targets {
+            with_tx!(tx, t => {
+                sqlx::query(
+                    "INSERT INTO patch_job_hosts (job_id, host_id, state, due_at, waiting_reason, updated_at) \
+                     VALUES ($1, $2, 'queued', $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(target.host.get())
+                .bind(target.due_at.map(ts))
+                .bind(&target.waiting_reason)
+                .bind(now)
+                .execute(&mut **t)
+                .await?;
+            });
+        }
+        tx.notify(Notice {
+            channel: Channel::JobEnqueued,
+            payload: id.to_string(),
+        })
+        .await?;
+        emit(
+            &mut tx,
+            &JobEvent {
+                job_id: id,
+                job_host_id: None,
+                host_id: None,
+                state: "queued".into(),
+            },
+        )
+        .await?;
+        let entry = actor.entry("job.created", "job", id).details(serde_json::json!({
+            "kind": job.kind, "schedule": job.schedule, "hosts": hosts, "options": job.options, "parent": job.parent,
+        }));
+        append(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        Ok(JobId::new(id)?)
+    }
+
+    /// A job and its rows for hosts in scope; a job with no host in scope is not found.
+    pub async fn get_job(&self, scope: &Scope, id: JobId) -> Result<JobDetail, StoreError> {
+        let rows_sql = format!(
+            "SELECT {JOB_HOST_COLUMNS} FROM patch_job_hosts r WHERE r.job_id = $1 AND {} ORDER BY r.id",
+            scope_sql(scope, "r.host_id")
+        );
+        let (job, rows): (Option<JobRow>, Vec<JobHostRow>) = with_db!(self, db => {
+            let job = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM patch_jobs j WHERE j.id = $1")))
+                .bind(id.get())
+                .fetch_optional(db)
+                .await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql)).bind(id.get()).fetch_all(db).await?;
+            (job, rows)
+        });
+        match job {
+            Some(job) if !rows.is_empty() => Ok(JobDetail {
+                job: job.try_into()?,
+                hosts: rows
+                    .into_iter()
+                    .map(JobHostRecord::try_from)
+                    .collect::<Result<_, _>>()?,
+            }),
+            _ => Err(StoreError::NotFound { what: "job" }),
+        }
+    }
+
+    /// A page of the jobs touching at least one host in scope, newest first.
+    pub async fn list_jobs(
+        &self,
+        scope: &Scope,
+        query: &JobQuery,
+        page: PageRequest,
+    ) -> Result<Page<JobSummary>, StoreError> {
+        let filter = format!(
+            "($1 IS NULL OR j.state = $1) AND ($2 IS NULL OR j.kind = $2) \
+             AND EXISTS (SELECT 1 FROM patch_job_hosts r WHERE r.job_id = j.id AND {})",
+            scope_sql(scope, "r.host_id")
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM patch_jobs j WHERE {filter}");
+        let list_sql = format!(
+            "SELECT {JOB_COLUMNS} FROM patch_jobs j WHERE {filter} ORDER BY j.id DESC LIMIT $3 OFFSET $4"
+        );
+        let state = query.state.map(JobState::as_str);
+        let kind = query.kind.map(JobKind::as_str);
+        let (total, rows): (i64, Vec<JobRow>) = with_db!(self, db => {
+            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(state).bind(kind).fetch_one(db).await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+                .bind(state).bind(kind).bind(page.limit()).bind(page.offset())
+                .fetch_all(db).await?;
+            (total, rows)
+        });
+        let items = rows
+            .into_iter()
+            .map(JobSummary::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            items,
+            total,
+            page: page.page(),
+            per_page: page.per_page(),
+        })
+    }
+
+    /// Cancels a job: rows not yet sent to an agent stop; rows already running on an agent
+    /// run to their end and are reported as such. The caller must reach every host of the job.
+    /// Returns how many rows were cancelled.
+    pub async fn cancel_job(
+        &self,
+        scope: &Scope,
+        id: JobId,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let now = ts(now);
+        let outside_sql = format!(
+            "SELECT COUNT(*) FROM patch_job_hosts r WHERE r.job_id = $1 AND NOT ({})",
+            scope_sql(scope, "r.host_id")
+        );
+        // Not visible at all: not found, exactly as a job that does not exist.
+        self.get_job(scope, id).await?;
+        let mut tx = self.begin().await?;
+        let outside: i64 = with_tx!(tx, t => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(outside_sql)).bind(id.get()).fetch_one(&mut **t).await?
+        });
+        if outside > 0 {
+            return Err(StoreError::OutOfScope { what: "job" });
+        }
+        // Rows first, then the job: the same lock order as completions.
+        let cancelled: Vec<(i64, i64)> = with_tx!(tx, t => {
+            sqlx::query_as(
+                "UPDATE patch_job_hosts SET state = 'cancelled', finished_at = $2, updated_at = $2, \
+                 lease_owner = NULL, lease_expires_at = NULL \
+                 WHERE job_id = $1 AND state IN ('queued', 'retry_waiting') RETURNING id, host_id",
+            )
+            .bind(id.get())
+            .bind(now)
+            .fetch_all(&mut **t)
+            .await?
+        });
+        let current = lock_job_state(&mut tx, id.get()).await?;
+        let next = current.cancel().map_err(|e| {
+            tracing::debug!(job = %id, "cancel refused: {e}");
+            StoreError::from(e)
+        })?;
+        with_tx!(tx, t => {
+            sqlx::query("UPDATE patch_jobs SET state = $2, cancelled_by = $3 WHERE id = $1")
+                .bind(id.get())
+                .bind(next.as_str())
+                .bind(actor.user.map(UserId::get))
+                .execute(&mut **t)
+                .await?;
+        });
+        for (row, host) in &cancelled {
+            emit(
+                &mut tx,
+                &JobEvent {
+                    job_id: id.get(),
+                    job_host_id: Some(*row),
+                    host_id: Some(*host),
+                    state: "cancelled".into(),
+                },
+            )
+            .await?;
+        }
+        settle_if_done(&mut tx, id.get(), next, now).await?;
+        tx.notify(Notice {
+            channel: Channel::JobCancelled,
+            payload: id.to_string(),
+        })
+        .await?;
+        let entry = actor
+            .entry("job.cancelled", "job", id)
+            .details(serde_json::json!({ "rows_cancelled": cancelled.len() }));
+        append(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        Ok(cancelled.len() as u64)
+    }
+}
+
+/// Reads a job's state, locking the row on PostgreSQL (take it after the job-host rows).
+pub(crate) async fn lock_job_state(tx: &mut Tx, job: i64) -> Result<JobState, StoreError> {
+    let lock = if tx.is_postgres() { " FOR UPDATE" } else { "" };
+    let sql = format!("SELECT state FROM patch_jobs WHERE id = $1{lock}");
+    let state: Option<String> = with_tx!(tx, t => {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(job).fetch_optional(&mut **t).await?
+    });
+    Ok(state.ok_or(StoreError::NotFound { what: "job" })?.parse()?)
+}
+
+/// When every row of the job is terminal, settles the job's state and writes its compact
+/// history (kept as long as the audit log). Cheap while rows remain: one indexed probe.
+pub(crate) async fn settle_if_done(
+    tx: &mut Tx,
+    job: i64,
+    current: JobState,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let unfinished: Option<i64> = with_tx!(tx, t => {
+        sqlx::query_scalar(
+            "SELECT id FROM patch_job_hosts WHERE job_id = $1 \
+             AND state IN ('queued', 'dispatched', 'running', 'retry_waiting') LIMIT 1",
+        )
+        .bind(job)
+        .fetch_optional(&mut **t)
+        .await?
+    });
+    if unfinished.is_some() {
+        return Ok(());
+    }
+    let counts: Vec<(String, i64)> = with_tx!(tx, t => {
+        sqlx::query_as("SELECT state, COUNT(*) FROM patch_job_hosts WHERE job_id = $1 GROUP BY state")
+            .bind(job)
+            .fetch_all(&mut **t)
+            .await?
+    });
+    // One representative per state is enough for the settle rule; counts go to the history.
+    let states = counts
+        .iter()
+        .map(|(s, _)| s.parse::<JobHostState>())
+        .collect::<Result<Vec<_>, _>>()?;
+    let failed: i64 = counts
+        .iter()
+        .filter(|(s, _)| s == "failed")
+        .map(|(_, n)| n)
+        .sum();
+    let settled = current.settle(&states)?;
+    with_tx!(tx, t => {
+        sqlx::query("UPDATE patch_jobs SET state = $2, finished_at = $3 WHERE id = $1")
+            .bind(job)
+            .bind(settled.as_str())
+            .bind(now)
+            .execute(&mut **t)
+            .await?;
+        sqlx::query(
+            "INSERT INTO job_history (job_id, kind, state, created_by, created_at, finished_at, host_count, failed_count, rollback_of) \
+             SELECT id, kind, $2, created_by, created_at, $3, host_count, $4, parent_job_id FROM patch_jobs WHERE id = $1 \
+             ON CONFLICT (job_id) DO UPDATE SET state = excluded.state, finished_at = excluded.finished_at, \
+             failed_count = excluded.failed_count",
+        )
+        .bind(job)
+        .bind(settled.as_str())
+        .bind(now)
+        .bind(failed)
+        .execute(&mut **t)
+        .await?;
+    });
+    emit(
+        tx,
+        &JobEvent {
+            job_id: job,
+            job_host_id: None,
+            host_id: None,
+            state: settled.as_str().into(),
+        },
+    )
+    .await
+}

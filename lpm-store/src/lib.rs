@@ -1,0 +1,340 @@
+#![doc = include_str!("../README.md")]
+
+use std::str::FromStr;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use lpm_core::ports::Notice;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use tokio::sync::broadcast;
+
+mod actor;
+pub mod audit;
+mod error;
+pub mod fleet;
+pub mod jobs;
+pub mod migrate;
+pub mod notify;
+pub mod queue;
+pub mod retention;
+pub mod settings;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use actor::Actor;
+pub use error::StoreError;
+
+/// Runs `$body` once per backend with `$db` bound to that backend's pool (or transaction).
+/// The body is compiled twice, once per sqlx database type, so the same query text and row
+/// decoding serve both; SQL that differs is chosen with `Backend::IS_POSTGRES`.
+macro_rules! with_db {
+    ($store:expr, $db:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite($db) => $body,
+            $crate::Db::Postgres($db) => $body,
+        }
+    };
+}
+pub(crate) use with_db;
+
+/// Like [`with_db!`], for an open write transaction (`$t` is `&mut Transaction`).
+macro_rules! with_tx {
+    ($tx:expr, $t:ident => $body:expr) => {
+        match &mut $tx.inner {
+            $crate::TxInner::Sqlite($t) => $body,
+            $crate::TxInner::Postgres($t) => $body,
+        }
+    };
+}
+pub(crate) use with_tx;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open write transaction on either backend. Audit rows are appended and notices queued
+/// through it, so they commit or roll back with the change they belong to.
+#[derive(Debug)]
+pub(crate) struct Tx {
+    pub(crate) inner: TxInner,
+    /// Notices for in-process subscribers, sent only once the transaction commits (on
+    /// PostgreSQL, `pg_notify` inside the transaction has the same effect).
+    local_notices: Vec<Notice>,
+    bus: broadcast::Sender<Notice>,
+}
+
+#[derive(Debug)]
+pub(crate) enum TxInner {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
+        }
+        for notice in self.local_notices {
+            // No subscribers is fine: nobody is waiting.
+            let _ = self.bus.send(notice);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.inner, TxInner::Postgres(_))
+    }
+
+    /// Queues a notice that is delivered if and only if the transaction commits.
+    pub(crate) async fn notify(&mut self, notice: Notice) -> Result<(), StoreError> {
+        match &mut self.inner {
+            TxInner::Postgres(t) => {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(notice.channel.as_str())
+                    .bind(&notice.payload)
+                    .execute(&mut **t)
+                    .await?;
+            }
+            TxInner::Sqlite(_) => self.local_notices.push(notice),
+        }
+        Ok(())
+    }
+}
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    /// SQLite: the embedded default; one process (all-in-one), one writer at a time.
+    Sqlite,
+    /// PostgreSQL 15 or newer: production, several processes.
+    Postgres,
+}
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Maximum pooled connections (SDD §11: 20 on PostgreSQL).
+    pub max_connections: u32,
+    /// How long to wait for a connection or a lock before failing.
+    pub acquire_timeout: StdDuration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 20,
+            acquire_timeout: StdDuration::from_secs(10),
+        }
+    }
+}
+
+/// The lpm store: one API over SQLite and PostgreSQL. Cloning is cheap and shares the pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) db: Db,
+    /// In-process notifications (SQLite; on PostgreSQL notices travel through the database).
+    pub(crate) bus: broadcast::Sender<Notice>,
+}
+
+impl Store {
+    /// Opens a store from a URL and applies pending migrations.
+    ///
+    /// * `sqlite:PATH` or `sqlite://PATH` (created when missing), `sqlite::memory:`
+    /// * `postgres://user@host/db`, `postgresql:///db?host=/run/postgresql`
+    pub async fn open(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
+        let store = Self::connect(url, options).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens a store without touching the schema (a worker that waits for the web process to
+    /// migrate uses this, then [`Store::wait_for_schema`]).
+    pub async fn connect(url: &str, options: &StoreOptions) -> Result<Self, StoreError> {
+        let (bus, _) = broadcast::channel(1024);
+        if url.starts_with("sqlite:") {
+            let memory = url.contains(":memory:") || url.contains("mode=memory");
+            let connect = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::config(format!("bad SQLite URL: {e}")))?
+                .create_if_missing(true)
+                .foreign_keys(true)
+                .journal_mode(if memory {
+                    SqliteJournalMode::Memory
+                } else {
+                    SqliteJournalMode::Wal
+                })
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(options.acquire_timeout);
+            // Each connection to `:memory:` is its own database: keep exactly one.
+            let max = if memory {
+                1
+            } else {
+                options.max_connections.clamp(1, 8)
+            };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .min_connections(if memory { 1 } else { 0 })
+                .idle_timeout(if memory {
+                    None
+                } else {
+                    Some(StdDuration::from_secs(600))
+                })
+                .max_lifetime(if memory {
+                    None
+                } else {
+                    Some(StdDuration::from_secs(3600))
+                })
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect)
+                .await?;
+            Ok(Self {
+                db: Db::Sqlite(pool),
+                bus,
+            })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let connect = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::config(format!("bad PostgreSQL URL: {e}")))?
+                .application_name("lpm");
+            let pool = PgPoolOptions::new()
+                .max_connections(options.max_connections.max(2))
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect)
+                .await?;
+            Ok(Self {
+                db: Db::Postgres(pool),
+                bus,
+            })
+        } else {
+            Err(StoreError::config(
+                "database URL must start with sqlite: or postgres:".to_owned(),
+            ))
+        }
+    }
+
+    /// Which backend this store runs on.
+    pub fn backend(&self) -> BackendKind {
+        match self.db {
+            Db::Sqlite(_) => BackendKind::Sqlite,
+            Db::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        with_db!(self, db => db.close().await)
+    }
+
+    /// Checks that the database answers (for `/status/health`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        with_db!(self, db => {
+            sqlx::query("SELECT 1").execute(db).await?;
+        });
+        Ok(())
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so a transaction that reads before it writes cannot fail to upgrade.
+    pub(crate) async fn begin(&self) -> Result<Tx, StoreError> {
+        let inner = match &self.db {
+            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            local_notices: Vec::new(),
+            bus: self.bus.clone(),
+        })
+    }
+}
+
+/// Timestamps are stored with microsecond precision (PostgreSQL's), so what is written is
+/// exactly what is read back and hashed.
+pub(crate) fn ts(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
+}
+
+/// A page request: `page` is 1-based, `per_page` defaults to 50 and is at most 500.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    page: u32,
+    per_page: u32,
+}
+
+impl Default for PageRequest {
+    fn default() -> Self {
+        Self {
+            page: 1,
+            per_page: 50,
+        }
+    }
+}
+
+impl PageRequest {
+    /// The largest page.
+    pub const MAX_PER_PAGE: u32 = 500;
+
+    /// Validates a page request.
+    pub fn new(page: u32, per_page: u32) -> Result<Self, StoreError> {
+        if page == 0 {
+            return Err(StoreError::invalid("page", "pages are numbered from 1"));
+        }
+        if per_page == 0 || per_page > Self::MAX_PER_PAGE {
+            return Err(StoreError::invalid("per_page", "must be between 1 and 500"));
+        }
+        Ok(Self { page, per_page })
+    }
+
+    /// The page number.
+    pub fn page(&self) -> u32 {
+        self.page
+    }
+
+    /// Rows per page.
+    pub fn per_page(&self) -> u32 {
+        self.per_page
+    }
+
+    pub(crate) fn limit(&self) -> i64 {
+        i64::from(self.per_page)
+    }
+
+    pub(crate) fn offset(&self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+}
+
+/// One page of a list, with the total count for pagination controls.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Page<T> {
+    /// The rows of this page.
+    pub items: Vec<T>,
+    /// Rows matching the filter across all pages.
+    pub total: i64,
+    /// The page number.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}
+
+/// Sort direction of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Direction {
+    /// Smallest first.
+    #[default]
+    Ascending,
+    /// Largest first.
+    Descending,
+}
+
+impl Direction {
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            Direction::Ascending => "ASC",
+            Direction::Descending => "DESC",
+        }
+    }
+}

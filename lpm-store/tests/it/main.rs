@@ -1,0 +1,21 @@
+//! Integration tests of lpm-store: every test runs on SQLite and on a throwaway PostgreSQL
+//! cluster, and says which in its name (`queue::postgres::claims_each_row_once`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub
+)]
+
+mod harness;
+
+mod audit;
+mod fleet;
+mod jobs;
+mod migrate;
+mod notify;
+mod queue;
+mod retention;
+mod settings;
