@@ -441,7 +441,7 @@ impl Store {
             .fetch_all(&mut **t)
             .await?
         });
-        let current = lock_job_state(&mut tx, id.get()).await?;
+        let (current, _) = lock_job_state(&mut tx, id.get()).await?;
         let next = current.cancel().map_err(|e| {
             tracing::debug!(job = %id, "cancel refused: {e}");
             StoreError::from(e)
@@ -481,15 +481,24 @@ impl Store {
     }
 }
 
-/// Reads a job's state, locking the row on PostgreSQL (take it after the job-host rows).
-pub(crate) async fn lock_job_state(tx: &mut Tx, job: i64) -> Result<JobState, StoreError> {
+/// Reads a job's state and when it was settled, locking the row on PostgreSQL (take it after
+/// the job-host rows).
+pub(crate) async fn lock_job_state(
+    tx: &mut Tx,
+    job: i64,
+) -> Result<(JobState, Option<DateTime<Utc>>), StoreError> {
     let lock = if tx.is_postgres() { " FOR UPDATE" } else { "" };
-    let sql = format!("SELECT state FROM patch_jobs WHERE id = $1{lock}");
-    let state: Option<String> = with_tx!(tx, t => {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(job).fetch_optional(&mut **t).await?
+    let sql = format!("SELECT state, finished_at FROM patch_jobs WHERE id = $1{lock}");
+    let row: Option<(String, Option<DateTime<Utc>>)> = with_tx!(tx, t => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(job).fetch_optional(&mut **t).await?
     });
-    Ok(state.ok_or(StoreError::NotFound { what: "job" })?.parse()?)
+    let (state, finished_at) = row.ok_or(StoreError::NotFound { what: "job" })?;
+    Ok((state.parse()?, finished_at))
 }
+
+/// Finds one unfinished row of a job (an index probe on `patch_job_hosts_unfinished`).
+pub(crate) const UNFINISHED_ROW: &str = "SELECT id FROM patch_job_hosts WHERE job_id = $1 \
+     AND state IN ('queued', 'dispatched', 'running', 'retry_waiting') LIMIT 1";
 
 /// When every row of the job is terminal, settles the job's state and writes its compact
 /// history (kept as long as the audit log). Cheap while rows remain: one indexed probe.
@@ -500,13 +509,7 @@ pub(crate) async fn settle_if_done(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let unfinished: Option<i64> = with_tx!(tx, t => {
-        sqlx::query_scalar(
-            "SELECT id FROM patch_job_hosts WHERE job_id = $1 \
-             AND state IN ('queued', 'dispatched', 'running', 'retry_waiting') LIMIT 1",
-        )
-        .bind(job)
-        .fetch_optional(&mut **t)
-        .await?
+        sqlx::query_scalar(UNFINISHED_ROW).bind(job).fetch_optional(&mut **t).await?
     });
     if unfinished.is_some() {
         return Ok(());

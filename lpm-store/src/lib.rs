@@ -56,15 +56,16 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
-/// An open write transaction on either backend. Audit rows are appended and notices queued
-/// through it, so they commit or roll back with the change they belong to.
+/// An open write transaction on either backend. Audit rows are appended through it, so they
+/// commit or roll back with the change they record; notices queued on it are sent only once
+/// it has committed.
 #[derive(Debug)]
 pub(crate) struct Tx {
     pub(crate) inner: TxInner,
-    /// Notices for in-process subscribers, sent only once the transaction commits (on
-    /// PostgreSQL, `pg_notify` inside the transaction has the same effect).
-    local_notices: Vec<Notice>,
+    notices: Vec<Notice>,
     bus: broadcast::Sender<Notice>,
+    /// Where to send `pg_notify` after commit (PostgreSQL only).
+    pg: Option<PgPool>,
 }
 
 #[derive(Debug)]
@@ -79,9 +80,25 @@ impl Tx {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
-        for notice in self.local_notices {
-            // No subscribers is fine: nobody is waiting.
-            let _ = self.bus.send(notice);
+        match &self.pg {
+            // Notifying after commit, not inside the transaction: PostgreSQL serialises the
+            // commits of notifying transactions on one lock held through the WAL flush, which
+            // would defeat group commit for every queue write. A notice sent by a transaction
+            // that writes nothing flushes nothing. Notices are hints (subscribers resync), so
+            // one lost to a crash between commit and send costs a moment's latency, no data.
+            Some(pool) => {
+                for notice in &self.notices {
+                    if let Err(e) = notify_pg(pool, notice).await {
+                        tracing::warn!(channel = notice.channel.as_str(), error = %e, "notification not sent");
+                    }
+                }
+            }
+            None => {
+                for notice in self.notices {
+                    // No subscribers is fine: nobody is waiting.
+                    let _ = self.bus.send(notice);
+                }
+            }
         }
         Ok(())
     }
@@ -92,18 +109,18 @@ impl Tx {
 
     /// Queues a notice that is delivered if and only if the transaction commits.
     pub(crate) async fn notify(&mut self, notice: Notice) -> Result<(), StoreError> {
-        match &mut self.inner {
-            TxInner::Postgres(t) => {
-                sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(notice.channel.as_str())
-                    .bind(&notice.payload)
-                    .execute(&mut **t)
-                    .await?;
-            }
-            TxInner::Sqlite(_) => self.local_notices.push(notice),
-        }
+        self.notices.push(notice);
         Ok(())
     }
+}
+
+pub(crate) async fn notify_pg(pool: &PgPool, notice: &Notice) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(notice.channel.as_str())
+        .bind(&notice.payload)
+        .execute(pool)
+        .await
+        .map(|_| ())
 }
 
 /// Which database a store runs on.
@@ -239,14 +256,18 @@ impl Store {
     /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`), so a transaction that reads before it writes cannot fail to upgrade.
     pub(crate) async fn begin(&self) -> Result<Tx, StoreError> {
-        let inner = match &self.db {
-            Db::Sqlite(pool) => TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        let (inner, pg) = match &self.db {
+            Db::Sqlite(pool) => (
+                TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+                None,
+            ),
+            Db::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), Some(pool.clone())),
         };
         Ok(Tx {
             inner,
-            local_notices: Vec::new(),
+            notices: Vec::new(),
             bus: self.bus.clone(),
+            pg,
         })
     }
 }

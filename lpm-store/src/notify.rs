@@ -38,13 +38,7 @@ impl Store {
     /// on the channel receives it; on SQLite, every subscriber in this process.
     pub async fn notify(&self, notice: &Notice) -> Result<(), StoreError> {
         match &self.db {
-            Db::Postgres(pool) => {
-                sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(notice.channel.as_str())
-                    .bind(&notice.payload)
-                    .execute(pool)
-                    .await?;
-            }
+            Db::Postgres(pool) => crate::notify_pg(pool, notice).await?,
             Db::Sqlite(_) => {
                 let _ = self.bus.send(notice.clone());
             }

@@ -15,7 +15,7 @@ use lpm_core::job::{JobHostState, JobState};
 use lpm_core::ports::{ClaimedWork, HostOutcome, JobQueue, Lease, QueueError};
 
 use crate::fleet::join_ids;
-use crate::jobs::{JobEvent, emit, lock_job_state, settle_if_done};
+use crate::jobs::{JobEvent, UNFINISHED_ROW, emit, lock_job_state, settle_if_done};
 use crate::{Db, Store, StoreError, Tx, ts, with_db, with_tx};
 
 const CLAIMABLE: &str = "((state IN ('queued', 'retry_waiting') AND due_at <= $3) OR state IN ('dispatched', 'running')) \
@@ -377,9 +377,51 @@ impl Store {
             }
         });
         emit(&mut tx, &row_event(job, lease, host, next)).await?;
-        let job_state = lock_job_state(&mut tx, job).await?;
-        settle_if_done(&mut tx, job, job_state, now).await?;
+        tx.commit().await?;
+        // Settle in a second transaction that locks the job only when no row is left: holding
+        // the job's lock through every row's commit would serialise a job's completions.
+        self.settle_job_if_done(job, now).await
+    }
+
+    /// Settles the job if all its rows are finished and it has not been settled yet. Whichever
+    /// completion commits last sees every row finished, so a job always settles; a crash
+    /// between the two steps is repaired by [`Store::settle_finished_jobs`].
+    pub(crate) async fn settle_job_if_done(
+        &self,
+        job: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let unfinished: Option<i64> = with_db!(self, db => {
+            sqlx::query_scalar(UNFINISHED_ROW).bind(job).fetch_optional(db).await?
+        });
+        if unfinished.is_some() {
+            return Ok(());
+        }
+        let mut tx = self.begin().await?;
+        let (state, finished_at) = lock_job_state(&mut tx, job).await?;
+        if finished_at.is_none() {
+            settle_if_done(&mut tx, job, state, now).await?;
+        }
         tx.commit().await
+    }
+
+    /// Settles every job whose rows are all finished but which was not settled (its worker
+    /// died between finishing the last row and settling). Workers run this at start and now
+    /// and then. Returns how many jobs it settled.
+    pub async fn settle_finished_jobs(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let jobs: Vec<i64> = with_db!(self, db => {
+            sqlx::query_scalar(
+                "SELECT j.id FROM patch_jobs j WHERE j.finished_at IS NULL AND NOT EXISTS \
+                 (SELECT 1 FROM patch_job_hosts r WHERE r.job_id = j.id \
+                  AND r.state IN ('queued', 'dispatched', 'running', 'retry_waiting'))",
+            )
+            .fetch_all(db)
+            .await?
+        });
+        for job in &jobs {
+            self.settle_job_if_done(*job, ts(now)).await?;
+        }
+        Ok(jobs.len() as u64)
     }
 }
 

@@ -43,6 +43,7 @@ pub struct TempPostgres {
     bin: PathBuf,
     as_postgres_user: bool,
     port: u16,
+    durable: bool,
 }
 
 static SHARED: OnceLock<Result<TempPostgres, String>> = OnceLock::new();
@@ -61,8 +62,19 @@ impl TempPostgres {
         }
     }
 
-    /// Starts a new cluster.
+    /// Starts a new cluster tuned for tests: `fsync`, synchronous commit and full-page writes
+    /// off, since its data is thrown away.
     pub fn start() -> Result<Self, TestDbError> {
+        Self::start_with(false)
+    }
+
+    /// Starts a new cluster with PostgreSQL's durable defaults (`fsync` and synchronous commit
+    /// on), for benchmarks whose figures should hold on a real installation.
+    pub fn start_durable() -> Result<Self, TestDbError> {
+        Self::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Result<Self, TestDbError> {
         let bin = find_bin()?;
         let as_postgres_user = std::fs::metadata("/proc/self")?.uid() == 0;
         let root = tempfile::Builder::new().prefix("lpm-pg-").tempdir()?.keep();
@@ -71,6 +83,7 @@ impl TempPostgres {
             bin,
             as_postgres_user,
             port: 5432,
+            durable,
         };
         std::fs::create_dir_all(pg.socket_dir())?;
         if as_postgres_user {
@@ -147,9 +160,13 @@ impl TempPostgres {
     }
 
     fn pg_ctl(&self, args: &[&str]) -> Result<(), TestDbError> {
+        let durability = if self.durable {
+            ""
+        } else {
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
         let options = format!(
-            "-c listen_addresses='' -k {} -p {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-             -c max_connections=300 -c shared_buffers=128MB",
+            "-c listen_addresses='' -k {} -p {} -c max_connections=300 -c shared_buffers=128MB{durability}",
             self.socket_dir().display(),
             self.port
         );
@@ -280,5 +297,26 @@ impl crate::Store {
     pub async fn testing_strings(&self, sql: &str) -> Result<Vec<String>, crate::StoreError> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
         Ok(crate::with_db!(self, db => sqlx::query_scalar(sql).fetch_all(db).await?))
+    }
+}
+
+impl crate::Store {
+    /// Inserts `n` hosts `10.x.y.z:12443` in one statement, for tests and benchmarks that need
+    /// a large fleet fast. Ids run from the current maximum upwards.
+    pub async fn testing_seed_hosts(
+        &self,
+        n: u32,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64, crate::StoreError> {
+        let at = match self.backend() {
+            crate::BackendKind::Postgres => format!("'{}'::timestamptz", created_at.to_rfc3339()),
+            crate::BackendKind::Sqlite => format!("'{}'", crate::ts(created_at).to_rfc3339()),
+        };
+        self.testing_execute(&format!(
+            "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n}) \
+             INSERT INTO hosts (ip, port, status, created_at) \
+             SELECT '10.' || (i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256), 12443, 'pending', {at} FROM seq"
+        ))
+        .await
     }
 }

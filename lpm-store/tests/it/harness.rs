@@ -128,13 +128,10 @@ pub fn user_actor(user: &User) -> Actor {
 
 /// Inserts `n` hosts in one statement (bulk seeding for queue tests).
 pub async fn bulk_hosts(store: &Store, n: i64) {
-    let sql = format!(
-        "WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < {n}) \
-         INSERT INTO hosts (ip, port, status, created_at) \
-         SELECT '10.' || (i / 65536) || '.' || ((i / 256) % 256) || '.' || (i % 256), 12443, 'pending', {} FROM seq",
-        timestamp_literal(store, t0())
-    );
-    store.testing_execute(&sql).await.unwrap();
+    store
+        .testing_seed_hosts(u32::try_from(n).unwrap(), t0())
+        .await
+        .unwrap();
 }
 
 /// A timestamp as an SQL literal of the store's backend.

@@ -1,0 +1,198 @@
+//! `lpm-bench`: benchmark scenarios that print their figures as `name: value unit` lines.
+//!
+//! Run with `cargo run --release -p lpm-tests --bin lpm-bench -- <scenario>`. PostgreSQL
+//! figures come from a throwaway cluster started from the installed binaries with PostgreSQL's
+//! durable defaults (fsync and synchronous commit on), so they hold for a real installation on
+//! the same disk. Progress goes to stderr; figures to stdout.
+
+use std::time::Instant;
+
+use chrono::{Duration, TimeZone, Utc};
+use clap::{Parser, Subcommand};
+use lpm_core::ids::HostId;
+use lpm_core::job::{JobKind, JobOptions, Schedule};
+use lpm_core::ports::HostOutcome;
+use lpm_core::rbac::Scope;
+use lpm_store::audit::AuditEntry;
+use lpm_store::jobs::{JobTarget, NewJob};
+use lpm_store::testing::TempPostgres;
+use lpm_store::{Actor, Store, StoreOptions};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lpm-bench",
+    about = "lpm benchmarks: each prints `name: value unit` lines"
+)]
+struct Cli {
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Debug, Subcommand)]
+enum Scenario {
+    /// Job-queue throughput: claim, dispatch and complete job-host rows with 4 concurrent
+    /// workers, on PostgreSQL and on SQLite.
+    Queue {
+        /// Rows to push through on each backend.
+        #[arg(long, default_value_t = 20_000)]
+        rows: u32,
+        /// Concurrent workers.
+        #[arg(long, default_value_t = 4)]
+        workers: u32,
+        /// Rows a worker claims at once.
+        #[arg(long, default_value_t = 16)]
+        batch: u32,
+    },
+    /// Time to verify an audit chain of `rows` rows, on PostgreSQL and on SQLite.
+    AuditVerify {
+        /// Rows in the chain.
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u32,
+    },
+}
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[tokio::main]
+async fn main() -> BenchResult<()> {
+    let cli = Cli::parse();
+    match cli.scenario {
+        Scenario::Queue {
+            rows,
+            workers,
+            batch,
+        } => {
+            let pg = if std::env::var_os("LPM_BENCH_NOSYNC").is_some() {
+                TempPostgres::start()?
+            } else {
+                TempPostgres::start_durable()?
+            };
+            let store = Store::open(&pg.fresh_database().await?, &StoreOptions::default()).await?;
+            let rate = queue(&store, rows, workers, batch).await?;
+            println!("queue_claims_per_s_postgres: {rate:.0} rows/s");
+            let (store, _dir) = sqlite_store().await?;
+            let rate = queue(&store, rows, workers, batch).await?;
+            println!("queue_claims_per_s_sqlite: {rate:.0} rows/s");
+        }
+        Scenario::AuditVerify { rows } => {
+            let pg = TempPostgres::start_durable()?;
+            let store = Store::open(&pg.fresh_database().await?, &StoreOptions::default()).await?;
+            let secs = audit_verify(&store, rows).await?;
+            println!("audit_verify_1m_s: {secs:.2} s");
+            let (store, _dir) = sqlite_store().await?;
+            let secs = audit_verify(&store, rows).await?;
+            println!("audit_verify_1m_s_sqlite: {secs:.2} s");
+        }
+    }
+    Ok(())
+}
+
+async fn sqlite_store() -> BenchResult<(Store, tempfile::TempDir)> {
+    let dir = tempfile::tempdir()?;
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    Ok((Store::open(&url, &StoreOptions::default()).await?, dir))
+}
+
+/// Seeds `rows` due job-host rows (jobs of 100 hosts) and returns rows per second through
+/// claim → record_dispatch → complete with `workers` concurrent workers.
+async fn queue(store: &Store, rows: u32, workers: u32, batch: u32) -> BenchResult<f64> {
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or("bad date")?;
+    let rows = rows.max(100) / 100 * 100;
+    eprintln!("seeding {rows} job-host rows on {:?}", store.backend());
+    store.testing_seed_hosts(rows, t0).await?;
+    for job in 0..rows / 100 {
+        let targets = (1..=100)
+            .map(|i| {
+                HostId::new(i64::from(job * 100 + i)).map(|host| JobTarget {
+                    host,
+                    due_at: Some(t0),
+                    waiting_reason: None,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let new = NewJob {
+            kind: JobKind::ApplyPatches,
+            schedule: Schedule::Immediate,
+            options: JobOptions::default(),
+            parent: None,
+            targets,
+        };
+        store
+            .create_job(&Scope::system(), &new, &Actor::system(), t0)
+            .await?;
+    }
+    let now = t0 + Duration::seconds(1);
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..workers)
+        .map(|w| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let owner = format!("bench-{w}");
+                let mut done = 0u64;
+                loop {
+                    let claimed = store
+                        .claim(&owner, now, Duration::minutes(5), batch)
+                        .await?;
+                    if claimed.is_empty() {
+                        return Ok::<u64, lpm_store::StoreError>(done);
+                    }
+                    for work in claimed {
+                        store
+                            .record_dispatch(&work.lease, &work.lease.job_host.to_string(), now)
+                            .await?;
+                        let outcome = HostOutcome::Succeeded {
+                            changes: vec![],
+                            reboot_required: false,
+                            log_tail: vec![],
+                        };
+                        store.complete(&work.lease, &outcome, now).await?;
+                        done += 1;
+                    }
+                }
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for task in tasks {
+        total += task.await??;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    if total != u64::from(rows) {
+        return Err(format!("processed {total} rows, expected {rows}").into());
+    }
+    eprintln!("{total} rows in {secs:.2} s");
+    Ok(total as f64 / secs)
+}
+
+/// Writes a chain of `rows` audit rows, then times one full verification.
+async fn audit_verify(store: &Store, rows: u32) -> BenchResult<f64> {
+    let at = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or("bad date")?;
+    eprintln!("seeding {rows} audit rows on {:?}", store.backend());
+    let mut written = 0;
+    while written < rows {
+        let n = (rows - written).min(20_000);
+        let entries: Vec<AuditEntry> = (written..written + n)
+            .map(|i| {
+                AuditEntry::new(None, "bench", "host.updated", "host")
+                    .target(i)
+                    .from_ip("192.0.2.10")
+                    .details(serde_json::json!({ "field": "status", "to": "healthy" }))
+            })
+            .collect();
+        store.audit_many(&entries, at).await?;
+        written += n;
+    }
+    let start = Instant::now();
+    let report = store.verify_audit().await?;
+    let secs = start.elapsed().as_secs_f64();
+    if !report.is_intact() || report.rows_checked != u64::from(rows) {
+        return Err(format!("verification failed: {report:?}").into());
+    }
+    Ok(secs)
+}
