@@ -12,7 +12,6 @@
 //! that matters.
 
 use chrono::{DateTime, Utc};
-use futures_util::TryStreamExt;
 use lpm_core::ids::UserId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -379,15 +378,44 @@ impl Store {
         };
         let mut expected_id = pruned_through + 1;
         let mut expected_prev = pruned_hash;
-        let broken = with_db!(self, db => {
-            let mut rows = sqlx::query_as::<_, AuditRecord>(
-                "SELECT id, at, actor_id, actor, action, target_type, target_id, ip, details, prev_hash, row_hash \
-                 FROM audit_log WHERE id > $1 ORDER BY id",
-            )
-            .bind(pruned_through)
-            .fetch(db);
-            let mut broken = None;
-            while let Some(row) = rows.try_next().await? {
+        // Keyset pages of 10,000 rows keep memory flat and cost far less per row than a
+        // row-by-row stream (notably on SQLite, whose driver hands rows across a thread). A
+        // reader task fetches the next page while this one hashes the current.
+        const PAGE: i64 = 10_000;
+        let (pages_tx, mut pages) =
+            tokio::sync::mpsc::channel::<Result<Vec<AuditRecord>, StoreError>>(2);
+        let reader = {
+            let store = self.clone();
+            tokio::spawn(async move {
+                let mut after = pruned_through;
+                loop {
+                    let page: Result<Vec<AuditRecord>, sqlx::Error> = with_db!(store, db => {
+                        sqlx::query_as(
+                            "SELECT id, at, actor_id, actor, action, target_type, target_id, ip, details, prev_hash, row_hash \
+                             FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+                        )
+                        .bind(after)
+                        .bind(PAGE)
+                        .fetch_all(db)
+                        .await
+                    });
+                    let last = page
+                        .as_ref()
+                        .ok()
+                        .and_then(|p| Some((p.last()?.id, p.len() as i64 == PAGE)));
+                    let more = last.is_some_and(|(_, full)| full);
+                    if pages_tx.send(page.map_err(StoreError::from)).await.is_err() || !more {
+                        return;
+                    }
+                    if let Some((id, _)) = last {
+                        after = id;
+                    }
+                }
+            })
+        };
+        let mut broken = None;
+        'pages: while let Some(page) = pages.recv().await {
+            for row in page? {
                 report.rows_checked += 1;
                 let kind = if row.id != expected_id {
                     Some(BreakKind::RowsMissing)
@@ -400,13 +428,14 @@ impl Store {
                 };
                 if let Some(kind) = kind {
                     broken = Some(BrokenRow { id: row.id, kind });
-                    break;
+                    break 'pages;
                 }
                 expected_id = row.id + 1;
                 expected_prev = row.row_hash;
             }
-            broken
-        });
+        }
+        drop(pages);
+        reader.abort();
         report.first_broken = broken.or_else(|| {
             (expected_id != head_id + 1 || expected_prev != head_hash).then_some(BrokenRow {
                 id: head_id,

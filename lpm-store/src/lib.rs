@@ -64,8 +64,8 @@ pub(crate) struct Tx {
     pub(crate) inner: TxInner,
     notices: Vec<Notice>,
     bus: broadcast::Sender<Notice>,
-    /// Where to send `pg_notify` after commit (PostgreSQL only).
-    pg: Option<PgPool>,
+    /// PostgreSQL: the store's outbox, which sends `pg_notify` after commit.
+    outbox: Option<Outbox>,
 }
 
 #[derive(Debug)]
@@ -80,19 +80,8 @@ impl Tx {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
         }
-        match &self.pg {
-            // Notifying after commit, not inside the transaction: PostgreSQL serialises the
-            // commits of notifying transactions on one lock held through the WAL flush, which
-            // would defeat group commit for every queue write. A notice sent by a transaction
-            // that writes nothing flushes nothing. Notices are hints (subscribers resync), so
-            // one lost to a crash between commit and send costs a moment's latency, no data.
-            Some(pool) => {
-                for notice in &self.notices {
-                    if let Err(e) = notify_pg(pool, notice).await {
-                        tracing::warn!(channel = notice.channel.as_str(), error = %e, "notification not sent");
-                    }
-                }
-            }
+        match &self.outbox {
+            Some(outbox) => self.notices.into_iter().for_each(|n| outbox.send(n)),
             None => {
                 for notice in self.notices {
                     // No subscribers is fine: nobody is waiting.
@@ -101,6 +90,11 @@ impl Tx {
             }
         }
         Ok(())
+    }
+
+    fn with_outbox(mut self, outbox: Option<Outbox>) -> Self {
+        self.outbox = outbox;
+        self
     }
 
     pub(crate) fn is_postgres(&self) -> bool {
@@ -114,13 +108,59 @@ impl Tx {
     }
 }
 
-pub(crate) async fn notify_pg(pool: &PgPool, notice: &Notice) -> Result<(), sqlx::Error> {
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(notice.channel.as_str())
-        .bind(&notice.payload)
+pub(crate) async fn notify_pg(pool: &PgPool, notices: &[Notice]) -> Result<(), sqlx::Error> {
+    let channels: Vec<&str> = notices.iter().map(|n| n.channel.as_str()).collect();
+    let payloads: Vec<&str> = notices.iter().map(|n| n.payload.as_str()).collect();
+    sqlx::query("SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) AS n(c, p)")
+        .bind(&channels)
+        .bind(&payloads)
         .execute(pool)
         .await
         .map(|_| ())
+}
+
+/// Sends notices of committed changes to PostgreSQL from a background task, many per
+/// statement.
+///
+/// Notifying after commit rather than inside the transaction matters: PostgreSQL serialises
+/// the commits of notifying transactions on one lock held through the WAL flush, which would
+/// defeat group commit for every queue write. Batching keeps the notices off the hot path. A
+/// transaction that only notifies writes no WAL, so it flushes nothing. Notices are hints
+/// (subscribers resync after gaps), so one lost to a crash between commit and send costs a
+/// moment's latency, never data. Order is kept: one task sends them all, first in, first out.
+#[derive(Debug, Clone)]
+pub(crate) struct Outbox {
+    tx: tokio::sync::mpsc::UnboundedSender<Notice>,
+}
+
+impl Outbox {
+    fn start(pool: PgPool) -> Self {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Notice>();
+        tokio::spawn(async move {
+            let mut batch = Vec::new();
+            while let Some(first) = rx.recv().await {
+                batch.push(first);
+                // A moment's wait lets a busy queue's notices share one statement.
+                tokio::time::sleep(StdDuration::from_millis(2)).await;
+                while batch.len() < 500 {
+                    match rx.try_recv() {
+                        Ok(n) => batch.push(n),
+                        Err(_) => break,
+                    }
+                }
+                if let Err(e) = notify_pg(&pool, &batch).await {
+                    tracing::warn!(error = %e, notices = batch.len(), "notifications not sent");
+                }
+                batch.clear();
+            }
+        });
+        Self { tx }
+    }
+
+    pub(crate) fn send(&self, notice: Notice) {
+        // The task ends only when every sender is gone, so this cannot fail while we hold one.
+        let _ = self.tx.send(notice);
+    }
 }
 
 /// Which database a store runs on.
@@ -156,6 +196,7 @@ pub struct Store {
     pub(crate) db: Db,
     /// In-process notifications (SQLite; on PostgreSQL notices travel through the database).
     pub(crate) bus: broadcast::Sender<Notice>,
+    pub(crate) outbox: Option<Outbox>,
 }
 
 impl Store {
@@ -211,6 +252,7 @@ impl Store {
             Ok(Self {
                 db: Db::Sqlite(pool),
                 bus,
+                outbox: None,
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let connect = PgConnectOptions::from_str(url)
@@ -221,9 +263,11 @@ impl Store {
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
                 .await?;
+            let outbox = Some(Outbox::start(pool.clone()));
             Ok(Self {
                 db: Db::Postgres(pool),
                 bus,
+                outbox,
             })
         } else {
             Err(StoreError::config(
@@ -256,19 +300,48 @@ impl Store {
     /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
     /// IMMEDIATE`), so a transaction that reads before it writes cannot fail to upgrade.
     pub(crate) async fn begin(&self) -> Result<Tx, StoreError> {
-        let (inner, pg) = match &self.db {
+        let (inner, outbox) = match &self.db {
             Db::Sqlite(pool) => (
                 TxInner::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
                 None,
             ),
-            Db::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), Some(pool.clone())),
+            Db::Postgres(pool) => (TxInner::Postgres(pool.begin().await?), self.outbox.clone()),
         };
         Ok(Tx {
             inner,
             notices: Vec::new(),
             bus: self.bus.clone(),
-            pg,
+            outbox: None,
+        }
+        .with_outbox(outbox))
+    }
+}
+
+impl Store {
+    /// A write transaction when `needed`, else `None` (the caller runs one autocommit statement).
+    pub(crate) async fn begin_if(&self, needed: bool) -> Result<Option<Tx>, StoreError> {
+        Ok(if needed {
+            Some(self.begin().await?)
+        } else {
+            None
         })
+    }
+
+    /// Sends the job event of a change that committed on its own (no transaction to carry it).
+    pub(crate) async fn send_after_commit(&self, event: &jobs::JobEvent) {
+        let notice = match serde_json::to_string(event) {
+            Ok(payload) => Notice {
+                channel: lpm_core::ports::Channel::JobEvents,
+                payload,
+            },
+            Err(_) => return,
+        };
+        match &self.outbox {
+            Some(outbox) => outbox.send(notice),
+            None => {
+                let _ = self.bus.send(notice);
+            }
+        }
     }
 }
 

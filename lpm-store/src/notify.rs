@@ -38,7 +38,7 @@ impl Store {
     /// on the channel receives it; on SQLite, every subscriber in this process.
     pub async fn notify(&self, notice: &Notice) -> Result<(), StoreError> {
         match &self.db {
-            Db::Postgres(pool) => crate::notify_pg(pool, notice).await?,
+            Db::Postgres(pool) => crate::notify_pg(pool, std::slice::from_ref(notice)).await?,
             Db::Sqlite(_) => {
                 let _ = self.bus.send(notice.clone());
             }

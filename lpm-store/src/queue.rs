@@ -18,8 +18,14 @@ use crate::fleet::join_ids;
 use crate::jobs::{JobEvent, UNFINISHED_ROW, emit, lock_job_state, settle_if_done};
 use crate::{Db, Store, StoreError, Tx, ts, with_db, with_tx};
 
-const CLAIMABLE: &str = "((state IN ('queued', 'retry_waiting') AND due_at <= $3) OR state IN ('dispatched', 'running')) \
-                         AND (lease_expires_at IS NULL OR lease_expires_at <= $3)";
+/// Due rows waiting for a worker, oldest first: an ordered scan of `patch_job_hosts_due` that
+/// stops after `$4` rows (a claimed row not yet dispatched keeps its lease and is skipped).
+const DUE: &str = "SELECT id FROM patch_job_hosts WHERE state IN ('queued', 'retry_waiting') AND due_at <= $3 \
+                   AND (lease_expires_at IS NULL OR lease_expires_at <= $3) ORDER BY due_at, id LIMIT $4";
+
+/// In-flight rows whose worker died (lease lapsed): a scan of `patch_job_hosts_inflight`.
+const LAPSED: &str = "SELECT id FROM patch_job_hosts WHERE state IN ('dispatched', 'running') \
+                      AND lease_expires_at <= $3 ORDER BY lease_expires_at, id LIMIT $4";
 
 #[derive(Debug, sqlx::FromRow)]
 struct ClaimRow {
@@ -52,14 +58,17 @@ impl Store {
         let now = ts(now);
         let expires = ts(now + lease_for);
         let claim_sql = match self.db {
+            // Lapsed rows first (resume a dead worker's work), then due ones. Each scan is
+            // index-ordered and stops early; SKIP LOCKED lets concurrent claimers pass each other.
             Db::Postgres(_) => format!(
-                "UPDATE patch_job_hosts AS p SET lease_owner = $1, lease_expires_at = $2, attempt = p.attempt + 1, updated_at = $3 \
-                 FROM (SELECT id FROM patch_job_hosts WHERE {CLAIMABLE} ORDER BY due_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) AS c \
-                 WHERE p.id = c.id RETURNING p.id"
+                "WITH lapsed AS ({LAPSED} FOR UPDATE SKIP LOCKED), due AS ({DUE} FOR UPDATE SKIP LOCKED) \
+                 UPDATE patch_job_hosts AS p SET lease_owner = $1, lease_expires_at = $2, attempt = p.attempt + 1, \
+                 updated_at = $3 WHERE p.id IN (SELECT id FROM (SELECT id FROM lapsed UNION ALL SELECT id FROM due) AS c LIMIT $4) \
+                 RETURNING p.id"
             ),
             Db::Sqlite(_) => format!(
                 "UPDATE patch_job_hosts SET lease_owner = $1, lease_expires_at = $2, attempt = attempt + 1, updated_at = $3 \
-                 WHERE id IN (SELECT id FROM patch_job_hosts WHERE {CLAIMABLE} ORDER BY due_at, id LIMIT $4) RETURNING id"
+                 WHERE id IN (SELECT id FROM (SELECT id FROM ({LAPSED}) UNION ALL SELECT id FROM ({DUE})) LIMIT $4) RETURNING id"
             ),
         };
         let ids: Vec<(i64,)> = with_db!(self, db => {
@@ -149,50 +158,117 @@ impl Store {
         idempotency_key: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        if idempotency_key.is_empty() {
+        let results = self
+            .record_dispatches(&[(lease.clone(), idempotency_key.to_owned())], now)
+            .await?;
+        results.into_iter().next().unwrap_or(Ok(()))
+    }
+
+    /// Records the idempotency keys of a claimed batch in one transaction, before the agent
+    /// calls: what a worker does after claiming several rows. Each row is fenced on its own;
+    /// the result for each is in input order (a stale or illegal row does not stop the others).
+    pub async fn record_dispatches(
+        &self,
+        batch: &[(Lease, String)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<(), StoreError>>, StoreError> {
+        if batch.iter().any(|(_, key)| key.is_empty()) {
             return Err(StoreError::invalid("idempotency_key", "must not be empty"));
         }
         let now = ts(now);
+        let sql = format!(
+            "UPDATE patch_job_hosts SET state = 'dispatched', idempotency_key = $4, waiting_reason = NULL, \
+             started_at = COALESCE(started_at, $5), updated_at = $5 \
+             WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND state IN ({}) RETURNING id, job_id, host_id",
+            legal_from(JobHostState::dispatch)
+        );
         let mut tx = self.begin().await?;
-        let (job, host, state) = fenced(&mut tx, lease).await?;
-        let next = state.dispatch()?;
-        with_tx!(tx, t => {
-            sqlx::query(
-                "UPDATE patch_job_hosts SET state = $2, idempotency_key = $3, waiting_reason = NULL, \
-                 started_at = COALESCE(started_at, $4), updated_at = $4 WHERE id = $1",
-            )
-            .bind(lease.job_host.get())
-            .bind(next.as_str())
-            .bind(idempotency_key)
-            .bind(now)
-            .execute(&mut **t)
-            .await?;
-        });
-        // The first dispatch starts the job; a conditional update takes no lock once it runs.
+        let mut results = Vec::with_capacity(batch.len());
+        let mut jobs = Vec::new();
+        let updated: Vec<(i64, i64, i64)> = match &mut tx.inner {
+            // One statement for the whole batch: each row is still fenced on its own.
+            crate::TxInner::Postgres(t) => {
+                let pg_sql = format!(
+                    "UPDATE patch_job_hosts AS p SET state = 'dispatched', idempotency_key = v.key, waiting_reason = NULL, \
+                     started_at = COALESCE(p.started_at, $5), updated_at = $5 \
+                     FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS v(id, attempt, owner, key) \
+                     WHERE p.id = v.id AND p.attempt = v.attempt AND p.lease_owner = v.owner AND p.state IN ({}) \
+                     RETURNING p.id, p.job_id, p.host_id",
+                    legal_from(JobHostState::dispatch)
+                );
+                let ids: Vec<i64> = batch.iter().map(|(l, _)| l.job_host.get()).collect();
+                let attempts: Vec<i64> = batch.iter().map(|(l, _)| l.attempt).collect();
+                let owners: Vec<&str> = batch.iter().map(|(l, _)| l.owner.as_str()).collect();
+                let keys: Vec<&str> = batch.iter().map(|(_, k)| k.as_str()).collect();
+                sqlx::query_as(sqlx::AssertSqlSafe(pg_sql))
+                    .bind(&ids)
+                    .bind(&attempts)
+                    .bind(&owners)
+                    .bind(&keys)
+                    .bind(now)
+                    .fetch_all(&mut **t)
+                    .await?
+            }
+            crate::TxInner::Sqlite(t) => {
+                let mut rows = Vec::new();
+                for (lease, key) in batch {
+                    let row: Option<(i64, i64, i64)> =
+                        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                            .bind(lease.job_host.get())
+                            .bind(lease.attempt)
+                            .bind(&lease.owner)
+                            .bind(key)
+                            .bind(now)
+                            .fetch_optional(&mut **t)
+                            .await?;
+                    rows.extend(row);
+                }
+                rows
+            }
+        };
+        for (lease, _) in batch {
+            match updated
+                .iter()
+                .find(|(id, _, _)| *id == lease.job_host.get())
+            {
+                Some(&(_, job, host)) => {
+                    emit(
+                        &mut tx,
+                        &row_event(job, lease, host, JobHostState::Dispatched),
+                    )
+                    .await?;
+                    if !jobs.contains(&job) {
+                        jobs.push(job);
+                    }
+                    results.push(Ok(()));
+                }
+                None => results.push(Err(diagnose(&mut tx, lease, JobHostState::dispatch).await)),
+            }
+        }
+        // The first dispatch starts the job; the conditional update takes no lock once it runs.
         let running = JobState::Queued.start()?;
-        let started = with_tx!(tx, t => {
-            sqlx::query("UPDATE patch_jobs SET state = $2, started_at = $3 WHERE id = $1 AND state = 'queued'")
-                .bind(job)
-                .bind(running.as_str())
-                .bind(now)
-                .execute(&mut **t)
-                .await?
-                .rows_affected()
-        });
-        if started == 1 {
-            emit(
-                &mut tx,
-                &JobEvent {
+        for job in jobs {
+            let started = with_tx!(tx, t => {
+                sqlx::query("UPDATE patch_jobs SET state = $2, started_at = $3 WHERE id = $1 AND state = 'queued'")
+                    .bind(job)
+                    .bind(running.as_str())
+                    .bind(now)
+                    .execute(&mut **t)
+                    .await?
+                    .rows_affected()
+            });
+            if started == 1 {
+                let event = JobEvent {
                     job_id: job,
                     job_host_id: None,
                     host_id: None,
                     state: running.as_str().into(),
-                },
-            )
-            .await?;
+                };
+                emit(&mut tx, &event).await?;
+            }
         }
-        emit(&mut tx, &row_event(job, lease, host, next)).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(results)
     }
 
     /// Records the agent's job id: the row becomes `running`.
@@ -317,20 +393,28 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let now = ts(now);
-        let mut tx = self.begin().await?;
-        let (job, host, state) = fenced(&mut tx, lease).await?;
-        let (next, error, changes, log_tail, reboot) = match outcome {
+        type Event = fn(JobHostState) -> Result<JobHostState, lpm_core::job::TransitionError>;
+        let (next, event, error, changes, log_tail, reboot): (_, Event, _, _, _, _) = match outcome
+        {
             HostOutcome::Succeeded {
                 changes,
                 reboot_required,
                 log_tail,
-            } => (state.succeed()?, None, changes, log_tail, *reboot_required),
+            } => (
+                JobHostState::Succeeded,
+                JobHostState::succeed,
+                None,
+                changes,
+                log_tail,
+                *reboot_required,
+            ),
             HostOutcome::Failed {
                 error,
                 changes,
                 log_tail,
             } => (
-                state.fail()?,
+                JobHostState::Failed,
+                JobHostState::fail,
                 Some(error.as_str()),
                 changes,
                 log_tail,
@@ -339,45 +423,63 @@ impl Store {
         };
         let changes_json = serde_json::to_string(changes).map_err(StoreError::corrupt)?;
         let log_json = serde_json::to_string(log_tail).map_err(StoreError::corrupt)?;
-        let progress: i64 = if next == JobHostState::Succeeded {
-            100
-        } else {
-            0
+        // One statement fences, finishes the row and asks whether the job has rows left (the
+        // subquery reads the snapshot before this update, so this row is excluded by id).
+        let sql = format!(
+            "UPDATE patch_job_hosts SET state = $4, error = $5, changes = $6, log_tail = $7, reboot_required = $8, \
+             progress = CASE WHEN $4 = 'succeeded' THEN 100 ELSE progress END, finished_at = $9, updated_at = $9, \
+             lease_owner = NULL, lease_expires_at = NULL \
+             WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND state IN ({}) \
+             RETURNING job_id, host_id, EXISTS (SELECT 1 FROM patch_job_hosts AS o WHERE o.job_id = patch_job_hosts.job_id \
+             AND o.id <> $1 AND o.state IN ('queued', 'dispatched', 'running', 'retry_waiting'))",
+            legal_from(event)
+        );
+        let mut tx = self.begin_if(!changes.is_empty()).await?;
+        let row: Option<(i64, i64, bool)> = match &mut tx {
+            Some(tx) => with_tx!(tx, t => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(lease.job_host.get()).bind(lease.attempt).bind(&lease.owner).bind(next.as_str())
+                    .bind(error).bind(&changes_json).bind(&log_json).bind(reboot).bind(now)
+                    .fetch_optional(&mut **t).await?
+            }),
+            None => with_db!(self, db => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                    .bind(lease.job_host.get()).bind(lease.attempt).bind(&lease.owner).bind(next.as_str())
+                    .bind(error).bind(&changes_json).bind(&log_json).bind(reboot).bind(now)
+                    .fetch_optional(db).await?
+            }),
         };
-        with_tx!(tx, t => {
-            sqlx::query(
-                "UPDATE patch_job_hosts SET state = $2, error = $3, changes = $4, log_tail = $5, reboot_required = $6, \
-                 progress = CASE WHEN $7 = 100 THEN 100 ELSE progress END, finished_at = $8, updated_at = $8, \
-                 lease_owner = NULL, lease_expires_at = NULL WHERE id = $1",
-            )
-            .bind(lease.job_host.get())
-            .bind(next.as_str())
-            .bind(error)
-            .bind(&changes_json)
-            .bind(&log_json)
-            .bind(reboot)
-            .bind(progress)
-            .bind(now)
-            .execute(&mut **t)
-            .await?;
-            for change in changes {
-                sqlx::query(
-                    "INSERT INTO package_change_history (job_id, host_id, package, from_version, to_version, action, at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(job)
-                .bind(host)
-                .bind(&change.package)
-                .bind(&change.from)
-                .bind(&change.to)
-                .bind(change.action.as_str())
-                .bind(now)
-                .execute(&mut **t)
-                .await?;
+        let Some((job, host, others_unfinished)) = row else {
+            // Diagnose inside the open transaction, if any: SQLite has one writer.
+            let mut diag = match tx {
+                Some(tx) => tx,
+                None => self.begin().await?,
+            };
+            return Err(diagnose(&mut diag, lease, event).await);
+        };
+        let event = row_event(job, lease, host, next);
+        match tx {
+            Some(mut tx) => {
+                for change in changes {
+                    with_tx!(tx, t => {
+                        sqlx::query(
+                            "INSERT INTO package_change_history (job_id, host_id, package, from_version, to_version, action, at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(job).bind(host).bind(&change.package).bind(&change.from).bind(&change.to)
+                        .bind(change.action.as_str()).bind(now)
+                        .execute(&mut **t)
+                        .await?;
+                    });
+                }
+                emit(&mut tx, &event).await?;
+                tx.commit().await?;
             }
-        });
-        emit(&mut tx, &row_event(job, lease, host, next)).await?;
-        tx.commit().await?;
+            None => self.send_after_commit(&event).await,
+        }
+        if others_unfinished {
+            return Ok(());
+        }
         // Settle in a second transaction that locks the job only when no row is left: holding
         // the job's lock through every row's commit would serialise a job's completions.
         self.settle_job_if_done(job, now).await
@@ -431,6 +533,38 @@ fn row_event(job: i64, lease: &Lease, host: i64, state: JobHostState) -> JobEven
         job_host_id: Some(lease.job_host.get()),
         host_id: Some(host),
         state: state.as_str().into(),
+    }
+}
+
+/// The states from which `event` is legal, as an SQL list: lpm-core's state machine stays the
+/// one source of truth for the fenced single-statement updates.
+fn legal_from(
+    event: fn(JobHostState) -> Result<JobHostState, lpm_core::job::TransitionError>,
+) -> String {
+    JobHostState::ALL
+        .iter()
+        .filter(|s| event(**s).is_ok())
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Explains why a fenced update matched no row: the lease was lost, the row is gone, or the
+/// transition is illegal from the row's state.
+async fn diagnose(
+    tx: &mut Tx,
+    lease: &Lease,
+    event: fn(JobHostState) -> Result<JobHostState, lpm_core::job::TransitionError>,
+) -> StoreError {
+    match fenced(tx, lease).await {
+        Ok((_, _, state)) => match event(state) {
+            Err(illegal) => StoreError::IllegalTransition(illegal),
+            // Legal now: the row changed between the update and this look; treat as lost.
+            Ok(_) => StoreError::StaleLease {
+                job_host: lease.job_host.get(),
+            },
+        },
+        Err(e) => e,
     }
 }
 

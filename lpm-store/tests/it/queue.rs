@@ -308,7 +308,83 @@ async fn retries_wait_and_count(t: TestStore) {
     assert_eq!((third.retries, third.patch_retries), (1, 1));
 }
 
+async fn a_batch_dispatch_fences_each_row_on_its_own(t: TestStore) {
+    let s = &t.store;
+    let ids = hosts(s, 3, &[]).await;
+    s.create_job(
+        &admin_scope(),
+        &immediate(JobKind::ApplyPatches, &ids),
+        &actor(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    let claimed = s.claim("w1", t0(), Duration::seconds(30), 3).await.unwrap();
+    let mut stolen = claimed[1].lease.clone();
+    stolen.attempt += 7;
+    let batch = vec![
+        (claimed[0].lease.clone(), "k0".to_owned()),
+        (stolen, "k1".to_owned()),
+        (claimed[2].lease.clone(), "k2".to_owned()),
+    ];
+    let results = s.record_dispatches(&batch, t0()).await.unwrap();
+    assert!(results[0].is_ok() && results[2].is_ok(), "{results:?}");
+    assert!(
+        matches!(results[1], Err(StoreError::StaleLease { .. })),
+        "{results:?}"
+    );
+    let again = s.record_dispatches(&batch[..1], t0()).await.unwrap();
+    assert!(
+        matches!(again[0], Err(StoreError::IllegalTransition(_))),
+        "dispatched twice: {again:?}"
+    );
+    let states = s
+        .testing_strings("SELECT state FROM patch_job_hosts ORDER BY id")
+        .await
+        .unwrap();
+    assert_eq!(states, ["dispatched", "queued", "dispatched"]);
+    assert!(
+        s.record_dispatches(&[(claimed[1].lease.clone(), String::new())], t0())
+            .await
+            .is_err()
+    );
+}
+
+async fn an_unsettled_finished_job_is_repaired(t: TestStore) {
+    let s = &t.store;
+    let ids = hosts(s, 2, &[]).await;
+    let job = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::Reboot, &ids),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    // A worker finished every row, then died before settling the job.
+    s.testing_execute("UPDATE patch_job_hosts SET state = 'succeeded'")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.get_job(&admin_scope(), job).await.unwrap().job.state,
+        JobState::Queued
+    );
+    assert_eq!(s.settle_finished_jobs(t0()).await.unwrap(), 1);
+    assert_eq!(
+        s.get_job(&admin_scope(), job).await.unwrap().job.state,
+        JobState::Succeeded
+    );
+    assert_eq!(
+        s.settle_finished_jobs(t0()).await.unwrap(),
+        0,
+        "nothing left to repair"
+    );
+}
+
 crate::on_both_backends!(
+    a_batch_dispatch_fences_each_row_on_its_own,
+    an_unsettled_finished_job_is_repaired,
     claims_each_row_once,
     an_expired_lease_is_reclaimed_and_the_old_holder_fenced_off,
     illegal_transitions_are_refused,

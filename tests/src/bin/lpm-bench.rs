@@ -132,17 +132,32 @@ async fn queue(store: &Store, rows: u32, workers: u32, batch: u32) -> BenchResul
             tokio::spawn(async move {
                 let owner = format!("bench-{w}");
                 let mut done = 0u64;
+                let mut phases = [std::time::Duration::ZERO; 3];
                 loop {
+                    let t = Instant::now();
                     let claimed = store
                         .claim(&owner, now, Duration::minutes(5), batch)
                         .await?;
+                    phases[0] += t.elapsed();
                     if claimed.is_empty() {
+                        eprintln!(
+                            "{owner}: claim {:?} dispatch {:?} complete {:?}",
+                            phases[0], phases[1], phases[2]
+                        );
                         return Ok::<u64, lpm_store::StoreError>(done);
                     }
+                    // As the engine does: record every key of the batch, then call the agents.
+                    let t = Instant::now();
+                    let keys: Vec<_> = claimed
+                        .iter()
+                        .map(|w| (w.lease.clone(), w.lease.job_host.to_string()))
+                        .collect();
+                    for result in store.record_dispatches(&keys, now).await? {
+                        result?;
+                    }
+                    phases[1] += t.elapsed();
+                    let t = Instant::now();
                     for work in claimed {
-                        store
-                            .record_dispatch(&work.lease, &work.lease.job_host.to_string(), now)
-                            .await?;
                         let outcome = HostOutcome::Succeeded {
                             changes: vec![],
                             reboot_required: false,
@@ -151,6 +166,7 @@ async fn queue(store: &Store, rows: u32, workers: u32, batch: u32) -> BenchResul
                         store.complete(&work.lease, &outcome, now).await?;
                         done += 1;
                     }
+                    phases[2] += t.elapsed();
                 }
             })
         })
