@@ -22,6 +22,7 @@ pub mod retention;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod windows;
 
 pub use actor::Actor;
 pub use error::StoreError;

@@ -19,3 +19,4 @@ mod notify;
 mod queue;
 mod retention;
 mod settings;
+mod windows;

@@ -1,0 +1,135 @@
+//! Maintenance windows in the store, and bad input that never gets that far.
+
+use chrono::{Duration, NaiveTime, TimeZone, Utc, Weekday};
+use lpm_core::model::Name;
+use lpm_core::net::{Cidr, Fqdn};
+use lpm_core::window::{MaintenanceWindow, Recurrence, WindowError};
+use lpm_store::StoreError;
+
+use crate::harness::{TestStore, actor, admin_scope, group, hosts, operator, t0, user_actor};
+
+fn sunday_night() -> MaintenanceWindow {
+    let rule = Recurrence::weekly([Weekday::Sun]).unwrap();
+    let start = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
+    MaintenanceWindow::recurring(rule, start, Duration::hours(3), "Europe/Berlin").unwrap()
+}
+
+async fn windows_round_trip_in_scope(t: TestStore) {
+    let s = &t.store;
+    let (a, b) = (group(s, "a").await, group(s, "b").await);
+    let mine = hosts(s, 1, &[a]).await[0];
+    let theirs = s
+        .create_host(
+            &admin_scope(),
+            &crate::harness::ip_host(9),
+            &[b],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let (user, scope) = operator(s, "op", &[a]).await;
+    let who = user_actor(&user);
+    let name = Name::new("Sunday night").unwrap();
+
+    let stored = s
+        .create_window(&scope, mine, &name, &sunday_night(), &who, t0())
+        .await
+        .unwrap();
+    let listed = s.list_windows(&scope, mine).await.unwrap();
+    assert_eq!(listed, vec![stored.clone()]);
+    assert_eq!(
+        listed[0].window.next_opening(t0()),
+        sunday_night().next_opening(t0())
+    );
+
+    let foreign = s
+        .create_window(&scope, theirs, &name, &sunday_night(), &who, t0())
+        .await;
+    assert!(matches!(
+        foreign,
+        Err(StoreError::NotFound { what: "host" })
+    ));
+    assert!(matches!(
+        s.list_windows(&scope, theirs).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    let by_host = s.windows_of_hosts(&[mine, theirs]).await.unwrap();
+    assert_eq!((by_host[&mine].len(), by_host.get(&theirs)), (1, None));
+    s.delete_window(&scope, stored.id, &who, t0())
+        .await
+        .unwrap();
+    assert!(s.list_windows(&scope, mine).await.unwrap().is_empty());
+    assert!(matches!(
+        s.delete_window(&scope, stored.id, &who, t0()).await,
+        Err(StoreError::NotFound { .. })
+    ));
+}
+
+async fn bad_input_is_a_typed_error_and_writes_nothing(t: TestStore) {
+    let s = &t.store;
+    let rows_before = s.verify_audit().await.unwrap().rows_checked;
+    // None of these values can be built, so none can reach the store.
+    assert!(Fqdn::new("not a host").is_err());
+    assert!(Cidr::new("10.0.0.0/33").is_err());
+    let start = Utc.with_ymd_and_hms(2026, 5, 1, 2, 0, 0).unwrap();
+    assert!(matches!(
+        MaintenanceWindow::one_time(start, start - Duration::hours(1)),
+        Err(WindowError::EndNotAfterStart { .. })
+    ));
+    let rule = Recurrence::weekly([Weekday::Sun]).unwrap();
+    let at = NaiveTime::from_hms_opt(2, 0, 0).unwrap();
+    assert!(matches!(
+        MaintenanceWindow::recurring(rule.clone(), at, Duration::zero(), "UTC"),
+        Err(WindowError::NonPositiveDuration { .. })
+    ));
+    assert!(matches!(
+        MaintenanceWindow::recurring(rule.clone(), at, Duration::days(8), "UTC"),
+        Err(WindowError::DurationTooLong { .. })
+    ));
+    assert!(matches!(
+        MaintenanceWindow::recurring(rule, at, Duration::hours(1), "Mars/Olympus"),
+        Err(WindowError::UnknownTimeZone { .. })
+    ));
+    // Nor through JSON, the way an API would receive them.
+    let json = r#"{"kind":"recurring","rule":{"weekly":{"days":["sun"]}},"local_start":"02:30","duration_minutes":0,"time_zone":"UTC"}"#;
+    assert!(serde_json::from_str::<MaintenanceWindow>(json).is_err());
+    assert_eq!(s.verify_audit().await.unwrap().rows_checked, rows_before);
+    assert!(
+        s.testing_strings("SELECT name FROM maintenance_windows")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A window corrupted behind the store's back is reported when read, not used.
+    let host = hosts(s, 1, &[]).await[0];
+    let w = s
+        .create_window(
+            &admin_scope(),
+            host,
+            &Name::new("w").unwrap(),
+            &sunday_night(),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    s.testing_execute(&format!(
+        "UPDATE maintenance_windows SET spec = replace(spec, '180', '0') WHERE id = {}",
+        w.id
+    ))
+    .await
+    .unwrap();
+    assert!(matches!(
+        s.list_windows(&admin_scope(), host).await,
+        Err(StoreError::Corrupt(_))
+    ));
+}
+
+crate::on_both_backends!(
+    windows_round_trip_in_scope,
+    bad_input_is_a_typed_error_and_writes_nothing
+);
