@@ -12,6 +12,7 @@ use tokio::sync::broadcast;
 
 mod actor;
 pub mod audit;
+pub mod auth;
 mod error;
 pub mod fleet;
 pub mod jobs;

@@ -38,6 +38,8 @@ pub struct PruneReport {
     pub discovery_runs: u64,
     /// Compact history rows.
     pub history: u64,
+    /// Expired refresh tokens and WebSocket tickets.
+    pub credentials: u64,
     /// Audit rows.
     pub audit: u64,
 }
@@ -75,6 +77,11 @@ impl Store {
                 history += sqlx::query(sql).bind(audit_cutoff).execute(db).await?.rows_affected();
             }
             report.history = history;
+            // Spent credentials: refresh tokens past their absolute lifetime, used or stale tickets.
+            report.credentials = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1")
+                .bind(ts(now)).execute(db).await?.rows_affected()
+                + sqlx::query("DELETE FROM ws_tickets WHERE expires_at < $1")
+                    .bind(ts(now)).execute(db).await?.rows_affected();
         });
         report.audit = self.prune_audit(audit_cutoff, now).await?;
         Ok(report)

@@ -12,6 +12,7 @@
 mod harness;
 
 mod audit;
+mod auth;
 mod fleet;
 mod jobs;
 mod migrate;
