@@ -15,6 +15,7 @@ pub mod audit;
 pub mod auth;
 mod error;
 pub mod fleet;
+pub mod hostdata;
 pub mod jobs;
 pub mod migrate;
 pub mod notify;

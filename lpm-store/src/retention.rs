@@ -59,7 +59,9 @@ impl Store {
             report.health_snapshots = sqlx::query("DELETE FROM host_health_data WHERE collected_at < $1")
                 .bind(op_cutoff).execute(db).await?.rows_affected();
             report.patch_snapshots = sqlx::query("DELETE FROM host_patch_data WHERE collected_at < $1")
-                .bind(op_cutoff).execute(db).await?.rows_affected();
+                .bind(op_cutoff).execute(db).await?.rows_affected()
+                + sqlx::query("DELETE FROM host_package_data WHERE collected_at < $1")
+                    .bind(op_cutoff).execute(db).await?.rows_affected();
             report.jobs = sqlx::query(
                 "DELETE FROM patch_jobs WHERE finished_at < $1 AND state IN ('succeeded', 'partially_failed', 'failed', 'cancelled')",
             )

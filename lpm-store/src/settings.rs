@@ -1,8 +1,6 @@
-//! Runtime configuration (`system_config`), the worker heartbeat, and the pollers' snapshots.
+//! Runtime configuration (`system_config`) and the worker heartbeat.
 
 use chrono::{DateTime, Duration, Utc};
-use lpm_core::agent::PatchReport;
-use lpm_core::ids::HostId;
 use lpm_core::rbac::AdminProof;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -140,55 +138,5 @@ impl Store {
         Ok(beats
             .first()
             .is_some_and(|b| now - b.last_beat_at <= max_age))
-    }
-
-    /// Stores a health snapshot for a host.
-    pub async fn record_health_snapshot(
-        &self,
-        host: HostId,
-        ok: bool,
-        error: Option<&str>,
-        details: &serde_json::Value,
-        collected_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        with_db!(self, db => {
-            sqlx::query("INSERT INTO host_health_data (host_id, collected_at, ok, error, details) VALUES ($1, $2, $3, $4, $5)")
-                .bind(host.get())
-                .bind(ts(collected_at))
-                .bind(ok)
-                .bind(error)
-                .bind(details.to_string())
-                .execute(db)
-                .await?;
-        });
-        Ok(())
-    }
-
-    /// Stores a patch-availability snapshot for a host.
-    pub async fn record_patch_snapshot(
-        &self,
-        host: HostId,
-        report: &PatchReport,
-        collected_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let patches = serde_json::to_string(&report.patches).map_err(StoreError::corrupt)?;
-        let count = i64::try_from(report.patches.len()).map_err(StoreError::corrupt)?;
-        let security = i64::try_from(report.patches.iter().filter(|p| p.security).count())
-            .map_err(StoreError::corrupt)?;
-        with_db!(self, db => {
-            sqlx::query(
-                "INSERT INTO host_patch_data (host_id, collected_at, checked_at, patch_count, security_count, patches) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(host.get())
-            .bind(ts(collected_at))
-            .bind(ts(report.checked_at))
-            .bind(count)
-            .bind(security)
-            .bind(&patches)
-            .execute(db)
-            .await?;
-        });
-        Ok(())
     }
 }

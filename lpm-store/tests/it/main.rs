@@ -14,6 +14,7 @@ mod harness;
 mod audit;
 mod auth;
 mod fleet;
+mod hostdata;
 mod jobs;
 mod migrate;
 mod notify;
