@@ -477,7 +477,7 @@ async fn insert_memberships(tx: &mut Tx, host: i64, groups: &[GroupId]) -> Resul
     Ok(())
 }
 
-fn foreign_key(err: sqlx::Error, what: &'static str) -> StoreError {
+pub(crate) fn foreign_key(err: sqlx::Error, what: &'static str) -> StoreError {
     match &err {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound { what },
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict { what },
