@@ -14,6 +14,8 @@ pub mod accounts;
 mod actor;
 pub mod audit;
 pub mod auth;
+pub mod certificates;
+pub mod discovery;
 mod error;
 pub mod fleet;
 pub mod hostdata;

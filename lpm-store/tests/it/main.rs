@@ -20,6 +20,7 @@ mod jobs;
 mod migrate;
 mod notify;
 mod queue;
+mod registry;
 mod retention;
 mod settings;
 mod windows;

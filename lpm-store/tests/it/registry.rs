@@ -1,0 +1,203 @@
+//! The certificate registry and discovery runs.
+
+use chrono::Duration;
+use lpm_core::net::{Cidr, Port};
+use lpm_core::ports::{Channel, Received};
+use lpm_store::certificates::{CertificateQuery, NewCertificate};
+use lpm_store::{PageRequest, StoreError};
+
+use crate::harness::{TestStore, actor, admin_scope, hosts, t0};
+
+fn cert(serial: &str, host: Option<lpm_core::ids::HostId>, days: i64) -> NewCertificate {
+    NewCertificate {
+        serial: serial.into(),
+        kind: "agent_server".into(),
+        host,
+        subject: "agent".into(),
+        sans: vec!["web-01.example.com".into(), "127.0.1.1".into()],
+        not_before: t0(),
+        not_after: t0() + Duration::days(days),
+        fingerprint: "ab".repeat(32),
+    }
+}
+
+async fn certificates_are_recorded_listed_and_revoked(t: TestStore) {
+    let s = &t.store;
+    let admin = admin_scope().require_admin().unwrap();
+    let host = hosts(s, 1, &[]).await[0];
+    s.record_certificate(
+        &cert("0A1B", Some(host), 90),
+        "bundle download",
+        &actor(),
+        t0(),
+    )
+    .await
+    .unwrap();
+    s.record_certificate(&cert("0C2D", None, 10), "issue", &actor(), t0())
+        .await
+        .unwrap();
+    let dup = s
+        .record_certificate(&cert("0A1B", None, 1), "issue", &actor(), t0())
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict { .. })));
+    assert!(
+        s.record_certificate(&cert("0a:1b", None, 1), "issue", &actor(), t0())
+            .await
+            .is_err(),
+        "serials are normalised first"
+    );
+
+    let soon = CertificateQuery {
+        expiring_before: Some(t0() + Duration::days(30)),
+        ..Default::default()
+    };
+    let expiring = s
+        .list_certificates(&soon, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        expiring
+            .items
+            .iter()
+            .map(|c| c.certificate.serial.as_str())
+            .collect::<Vec<_>>(),
+        ["0C2D"]
+    );
+    let for_host = CertificateQuery {
+        host: Some(host),
+        ..Default::default()
+    };
+    let listed = s
+        .list_certificates(&for_host, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.items[0].certificate, cert("0A1B", Some(host), 90));
+
+    s.revoke_certificate(&admin, "0A1B", Some("key compromise"), &actor(), t0())
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.revoke_certificate(&admin, "0A1B", None, &actor(), t0())
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(matches!(
+        s.revoke_certificate(&admin, "FFFF", None, &actor(), t0())
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let revoked = s.revoked_certificates().await.unwrap();
+    assert_eq!(
+        revoked,
+        vec![("0A1B".to_owned(), t0(), Some("key compromise".to_owned()))]
+    );
+    assert_eq!(
+        s.list_certificates(&CertificateQuery::default(), PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    let all = CertificateQuery {
+        include_revoked: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        s.list_certificates(&all, PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    let audited = s
+        .testing_strings(
+            "SELECT action FROM audit_log WHERE target_type = 'certificate' ORDER BY id",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        audited,
+        [
+            "certificate.issued",
+            "certificate.issued",
+            "certificate.revoked"
+        ]
+    );
+}
+
+async fn discovery_runs_progress_and_cancel(t: TestStore) {
+    let s = &t.store;
+    let admin = admin_scope().require_admin().unwrap();
+    let mut wake = s.subscribe(&[Channel::DiscoveryEnqueued]).await.unwrap();
+    let cidr = Cidr::new("127.20.0.0/22").unwrap();
+    let id = s
+        .create_discovery(&admin, &cidr, Port::default(), &actor(), t0())
+        .await
+        .unwrap();
+    let woke = tokio::time::timeout(std::time::Duration::from_secs(10), wake.recv())
+        .await
+        .unwrap();
+    assert!(matches!(woke, Some(Received::Notice(n)) if n.payload == id.to_string()));
+
+    let run = s.claim_discovery(t0()).await.unwrap().unwrap();
+    assert_eq!(
+        (run.id, run.state.as_str(), run.total),
+        (id.get(), "running", 1022)
+    );
+    assert!(
+        s.claim_discovery(t0()).await.unwrap().is_none(),
+        "one worker per run"
+    );
+    assert!(s.discovery_progress(id, 100, 1).await.unwrap());
+    let ip = "127.20.0.5".parse().unwrap();
+    s.add_discovery_result(
+        id,
+        ip,
+        Port::default(),
+        Some("agent-5.lpm.test"),
+        Some("1.4.2"),
+        t0(),
+    )
+    .await
+    .unwrap();
+    s.add_discovery_result(id, ip, Port::default(), None, None, t0())
+        .await
+        .unwrap();
+    let (run, results) = s.get_discovery(id).await.unwrap();
+    assert_eq!((run.done, run.found, results.len()), (100, 1, 1));
+
+    s.cancel_discovery(&admin, id, &actor(), t0())
+        .await
+        .unwrap();
+    assert!(
+        !s.discovery_progress(id, 200, 1).await.unwrap(),
+        "the scanner learns it was cancelled"
+    );
+    s.finish_discovery(id, None, t0()).await.unwrap();
+    assert_eq!(s.get_discovery(id).await.unwrap().0.state, "cancelled");
+    assert!(matches!(
+        s.cancel_discovery(&admin, id, &actor(), t0()).await,
+        Err(StoreError::Conflict { .. })
+    ));
+
+    let host = hosts(s, 1, &[]).await[0];
+    s.mark_discovery_registered(results[0].id, host)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.get_discovery(id).await.unwrap().1[0].registered_host_id,
+        Some(host.get())
+    );
+    assert_eq!(
+        s.list_discoveries(PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}
+
+crate::on_both_backends!(
+    certificates_are_recorded_listed_and_revoked,
+    discovery_runs_progress_and_cancel
+);
