@@ -288,3 +288,68 @@ impl Store {
         .transpose()
     }
 }
+
+/// Fleet aggregates for the dashboard (`GET /api/v1/status/fleet`), over the caller's scope.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FleetStatus {
+    /// Hosts in scope.
+    pub hosts: i64,
+    /// Hosts by status word (`pending`, `healthy`, `degraded`, `unhealthy`, `unreachable`).
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    /// Polled hosts with no pending update.
+    pub fully_patched: i64,
+    /// Hosts with pending security updates.
+    pub with_security_updates: i64,
+    /// Hosts with pending critical updates.
+    pub with_critical_updates: i64,
+    /// Hosts that need a reboot.
+    pub reboot_required: i64,
+    /// Hosts whose patches were polled at least once (the compliance denominator).
+    pub polled: i64,
+    /// `fully_patched / polled` as a percentage; `None` before any poll.
+    pub compliance_pct: Option<f64>,
+}
+
+/// hosts, fully patched, with security updates, with critical updates, reboot required, polled.
+type FleetTotals = (i64, i64, i64, i64, i64, i64);
+
+impl Store {
+    /// Aggregates over the hosts in scope.
+    pub async fn fleet_status(&self, scope: &Scope) -> Result<FleetStatus, StoreError> {
+        let filter = crate::fleet::scope_sql(scope, "h.id");
+        let by_status_sql =
+            format!("SELECT h.status, COUNT(*) FROM hosts h WHERE {filter} GROUP BY h.status");
+        let totals_sql = format!(
+            "SELECT COUNT(*), \
+             COALESCE(SUM(CASE WHEN h.last_patch_poll_at IS NOT NULL AND h.pending_patches = 0 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN h.pending_security > 0 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN h.pending_critical > 0 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN h.reboot_required THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN h.last_patch_poll_at IS NOT NULL THEN 1 ELSE 0 END), 0) \
+             FROM hosts h WHERE {filter}"
+        );
+        let (statuses, totals): (Vec<(String, i64)>, FleetTotals) = with_db!(self, db => {
+            let statuses = sqlx::query_as(sqlx::AssertSqlSafe(by_status_sql)).fetch_all(db).await?;
+            let totals = sqlx::query_as(sqlx::AssertSqlSafe(totals_sql)).fetch_one(db).await?;
+            (statuses, totals)
+        });
+        let (
+            hosts,
+            fully_patched,
+            with_security_updates,
+            with_critical_updates,
+            reboot_required,
+            polled,
+        ) = totals;
+        Ok(FleetStatus {
+            hosts,
+            by_status: statuses.into_iter().collect(),
+            fully_patched,
+            with_security_updates,
+            with_critical_updates,
+            reboot_required,
+            polled,
+            compliance_pct: (polled > 0).then(|| 100.0 * fully_patched as f64 / polled as f64),
+        })
+    }
+}

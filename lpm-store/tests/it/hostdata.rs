@@ -87,7 +87,36 @@ async fn facts_and_snapshots_reach_the_host_detail(t: TestStore) {
         packages
     );
 
+    let fleet = s.fleet_status(&admin_scope()).await.unwrap();
+    assert_eq!((fleet.hosts, fleet.polled, fleet.fully_patched), (1, 1, 0));
+    assert_eq!(
+        (
+            fleet.with_security_updates,
+            fleet.with_critical_updates,
+            fleet.reboot_required
+        ),
+        (1, 1, 1)
+    );
+    assert_eq!(
+        (fleet.by_status.get("pending"), fleet.compliance_pct),
+        (Some(&1), Some(0.0))
+    );
+    s.create_host(
+        &admin_scope(),
+        &crate::harness::ip_host(77),
+        &[],
+        &crate::harness::actor(),
+        t0(),
+    )
+    .await
+    .unwrap();
     let (_, outsider) = operator(s, "op", &[a]).await;
+    let theirs = s.fleet_status(&outsider).await.unwrap();
+    assert_eq!(
+        (theirs.hosts, theirs.polled, theirs.compliance_pct),
+        (1, 0, None),
+        "only the ungrouped host"
+    );
     assert!(matches!(
         s.get_host_detail(&outsider, host).await,
         Err(StoreError::NotFound { .. })
