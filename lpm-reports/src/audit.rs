@@ -207,7 +207,11 @@ impl AuditReport {
         doc.text(MARGIN, doc.y + 18.0, 16.0, Weight::Bold, color, verdict);
         doc.y += 34.0;
         if self.rows.is_empty() {
-            doc.paragraph("No data: no audit rows match these filters.", 11.0, Rgb3::BAD);
+            doc.paragraph(
+                "No data: no audit rows match these filters.",
+                11.0,
+                Rgb3::BAD,
+            );
         }
         doc.add_page(Orientation::Landscape);
         doc.table(

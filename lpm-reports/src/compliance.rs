@@ -239,16 +239,17 @@ impl FleetCompliance {
                 g
             };
             for name in names {
-                let g = groups
-                    .entry((name == UNGROUPED, name))
-                    .or_insert_with(|| GroupCompliance {
-                        group: name.to_owned(),
-                        hosts: 0,
-                        fully_patched: 0,
-                        percent_fully_patched: None,
-                        unreachable: 0,
-                        pending: SeverityCounts::default(),
-                    });
+                let g =
+                    groups
+                        .entry((name == UNGROUPED, name))
+                        .or_insert_with(|| GroupCompliance {
+                            group: name.to_owned(),
+                            hosts: 0,
+                            fully_patched: 0,
+                            percent_fully_patched: None,
+                            unreachable: 0,
+                            pending: SeverityCounts::default(),
+                        });
                 g.hosts += 1;
                 g.fully_patched += u32::from(patched);
                 g.unreachable += u32::from(h.unreachable);

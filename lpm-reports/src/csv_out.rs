@@ -221,7 +221,9 @@ mod tests {
 
     #[test]
     fn guard_is_reversible() {
-        for s in ["=1+1", "+x", "-3", "@SUM", "\tx", "'", "''=", "plain", "", "a=b"] {
+        for s in [
+            "=1+1", "+x", "-3", "@SUM", "\tx", "'", "''=", "plain", "", "a=b",
+        ] {
             let guarded = if needs_guard(s) {
                 format!("'{s}")
             } else {
@@ -234,6 +236,9 @@ mod tests {
     #[test]
     fn integers_format_without_allocation_errors() {
         assert_eq!(itoa_buf(0).as_bytes_mut(), b"0");
-        assert_eq!(itoa_buf(u64::MAX).as_bytes_mut(), u64::MAX.to_string().as_bytes());
+        assert_eq!(
+            itoa_buf(u64::MAX).as_bytes_mut(),
+            u64::MAX.to_string().as_bytes()
+        );
     }
 }

@@ -285,7 +285,7 @@ impl PatchHistoryReport {
                 points: s
                     .trend
                     .iter()
-                    .map(|p| (p.start.format("%m-%d").to_string(), p.changes as f64))
+                    .map(|p| (p.start.format("%-d %b").to_string(), p.changes as f64))
                     .collect(),
                 color: Rgb3::ACCENT,
                 height: 300.0,
@@ -301,7 +301,7 @@ impl PatchHistoryReport {
                 points: s
                     .trend
                     .iter()
-                    .map(|p| (p.start.format("%m-%d").to_string(), p.jobs as f64))
+                    .map(|p| (p.start.format("%-d %b").to_string(), p.jobs as f64))
                     .collect(),
                 color: Rgb3::GOOD,
                 height: 260.0,

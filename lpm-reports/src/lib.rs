@@ -15,19 +15,19 @@ mod vulnerability;
 
 pub use audit::{AuditReport, AuditRow, BreakKind, ChainStatus, write_audit_csv};
 pub use compliance::{
-    ComplianceReport, FleetCompliance, GroupCompliance, HostCompliance, HostState,
-    SeverityCounts, UNGROUPED,
+    ComplianceReport, FleetCompliance, GroupCompliance, HostCompliance, HostState, SeverityCounts,
+    UNGROUPED,
 };
 pub use csv_out::{
     CsvFields, CsvRow, CsvWriter, FORMULA_TRIGGERS, needs_guard, unguard_cell, write_csv,
 };
 pub use error::ReportError;
 pub use filters::{ReportFilters, ReportMeta};
-pub use render::PdfOptions;
 pub use history::{
     ChangeRow, HistorySummary, JobHostRecord, JobRecord, PatchHistoryReport, TrendPeriod,
     TrendPoint,
 };
+pub use render::PdfOptions;
 pub use vulnerability::{
     CveFinding, CveSummary, TimeToPatch, VulnerabilityReport, nearest_rank, time_to_patch,
 };

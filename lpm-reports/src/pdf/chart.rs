@@ -310,7 +310,14 @@ fn place(doc: &mut Doc, height: f32) -> (f32, f32, f32, f32) {
 fn no_data(doc: &mut Doc, title: &str, (x, y, w, h): (f32, f32, f32, f32)) {
     doc.stroke_rect(x, y, w, h, 0.5, Rgb3::RULE);
     let tw = doc.text_width(title, 12.0, Weight::Bold);
-    doc.text(x + (w - tw) / 2.0, y + 20.0, 12.0, Weight::Bold, Rgb3::BLACK, title);
+    doc.text(
+        x + (w - tw) / 2.0,
+        y + 20.0,
+        12.0,
+        Weight::Bold,
+        Rgb3::BLACK,
+        title,
+    );
     let nw = doc.text_width("No data", 14.0, Weight::Bold);
     doc.text(
         x + (w - nw) / 2.0,
@@ -342,7 +349,7 @@ pub(crate) fn bar_chart(doc: &mut Doc, chart: &BarChart<'_>) -> Result<(), Repor
         no_data(doc, chart.title, bx);
         return Ok(());
     }
-    let max = chart.max.unwrap_or_else(|| nice_max(data_max));
+    let (value_axis, _) = value_axis(chart.max.unwrap_or(data_max));
     let label_size = 8.0;
     // Category labels: fit the slot (vertical) or a share of the width (horizontal).
     let (x, y, w, h) = bx;
@@ -389,7 +396,9 @@ pub(crate) fn bar_chart(doc: &mut Doc, chart: &BarChart<'_>) -> Result<(), Repor
     let root = backend.into_drawing_area();
     let caption = (FONT, 24.0).into_font().style(FontStyle::Bold);
     let axis_font = (FONT, f64::from(label_size / UNIT));
-    let desc_font = (FONT, f64::from(9.0 / UNIT)).into_font().style(FontStyle::Bold);
+    let desc_font = (FONT, f64::from(9.0 / UNIT))
+        .into_font()
+        .style(FontStyle::Bold);
     let mut builder = ChartBuilder::on(&root);
     builder.caption(chart.title, caption).margin(16);
     let legend = series.len() > 1;
@@ -399,7 +408,7 @@ pub(crate) fn bar_chart(doc: &mut Doc, chart: &BarChart<'_>) -> Result<(), Repor
             .x_label_area_size(44)
             .y_label_area_size(((widest + 30.0) / UNIT) as u32);
         let mut ctx = builder
-            .build_cartesian_2d(0.0..max * 1.12, keyed(0.0..n as f64, centers))
+            .build_cartesian_2d(value_axis, keyed(0.0..n as f64, centers))
             .map_err(chart_err)?;
         ctx.configure_mesh()
             .disable_y_mesh()
@@ -451,7 +460,7 @@ pub(crate) fn bar_chart(doc: &mut Doc, chart: &BarChart<'_>) -> Result<(), Repor
     } else {
         builder.x_label_area_size(44).y_label_area_size(64);
         let mut ctx = builder
-            .build_cartesian_2d(keyed(0.0..n as f64, centers), 0.0..max * 1.12)
+            .build_cartesian_2d(keyed(0.0..n as f64, centers), value_axis)
             .map_err(chart_err)?;
         ctx.configure_mesh()
             .disable_x_mesh()
@@ -532,7 +541,7 @@ pub(crate) fn line_chart(doc: &mut Doc, chart: &LineChart<'_>) -> Result<(), Rep
     }
     let (x, y, w, h) = bx;
     let data_max = chart.points.iter().map(|p| p.1).fold(0.0_f64, f64::max);
-    let max = nice_max(data_max.max(1.0));
+    let (value_axis, _) = value_axis(data_max.max(1.0));
     // At most ~8 labelled ticks, always the first and the last point.
     let step = n.div_ceil(8).max(1);
     let mut keys: Vec<f64> = (0..n).step_by(step).map(|i| i as f64).collect();
@@ -559,18 +568,20 @@ pub(crate) fn line_chart(doc: &mut Doc, chart: &LineChart<'_>) -> Result<(), Rep
     let root = backend.into_drawing_area();
     let caption = (FONT, 24.0).into_font().style(FontStyle::Bold);
     let axis_font = (FONT, f64::from(8.0 / UNIT));
-    let desc_font = (FONT, f64::from(9.0 / UNIT)).into_font().style(FontStyle::Bold);
+    let desc_font = (FONT, f64::from(9.0 / UNIT))
+        .into_font()
+        .style(FontStyle::Bold);
     let x_hi = if n == 1 { 1.0 } else { (n - 1) as f64 };
     let mut ctx = ChartBuilder::on(&root)
         .caption(chart.title, caption)
         .margin(24)
         .x_label_area_size(44)
         .y_label_area_size(64)
-        .build_cartesian_2d(keyed(-0.02 * x_hi..x_hi * 1.02, keys), 0.0..max * 1.1)
+        .build_cartesian_2d(keyed(-0.02 * x_hi..x_hi * 1.02, keys), value_axis)
         .map_err(chart_err)?;
     ctx.configure_mesh()
         .light_line_style(TRANSPARENT)
-            .bold_line_style(RGBColor(225, 225, 225))
+        .bold_line_style(RGBColor(225, 225, 225))
         .x_label_formatter(&|v| label_for(*v))
         .y_label_formatter(&|v| format_axis(*v))
         .label_style(axis_font)
@@ -591,28 +602,31 @@ pub(crate) fn line_chart(doc: &mut Doc, chart: &LineChart<'_>) -> Result<(), Rep
     ))
     .map_err(chart_err)?;
     if n <= 60 {
-        ctx.draw_series(
-            pts.iter()
-                .map(|p| Circle::new(*p, 3, line_color.filled())),
-        )
-        .map_err(chart_err)?;
+        ctx.draw_series(pts.iter().map(|p| Circle::new(*p, 3, line_color.filled())))
+            .map_err(chart_err)?;
     }
     root.present().map_err(chart_err)?;
     Ok(())
 }
 
-/// A round number a little above `v`, for the top of a value axis.
-fn nice_max(v: f64) -> f64 {
-    if v <= 0.0 {
-        return 1.0;
+/// A value axis from 0 with round ticks (at most about 7), integral steps unless the data is
+/// below 3; the axis runs a little past the last tick so labels on top of bars fit.
+fn value_axis(max: f64) -> (Keyed, f64) {
+    let max = if max > 0.0 { max } else { 1.0 };
+    let raw = max / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let mut step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    if max >= 3.0 {
+        step = step.max(1.0).round();
     }
-    let mag = 10f64.powf(v.log10().floor());
-    for m in [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
-        if m * mag >= v {
-            return m * mag;
-        }
-    }
-    10.0 * mag
+    let ticks = (max / step).ceil().max(1.0) as usize;
+    let keys: Vec<f64> = (0..=ticks).map(|i| i as f64 * step).collect();
+    let top = ticks as f64 * step;
+    (keyed(0.0..top * 1.1, keys), top)
 }
 
 /// Axis tick label: integers without decimals, others with one.

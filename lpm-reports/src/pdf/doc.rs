@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use printpdf::{
-    Color, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextMatrix, WindingOrder,
+    Color, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
+    Point, Polygon, PolygonRing, Pt, Rgb, TextItem, TextMatrix, WindingOrder,
 };
 
 use super::fonts::{Fonts, UsedChars, Weight};
@@ -37,7 +37,11 @@ impl Rgb3 {
     pub(crate) const GOOD: Rgb3 = Rgb3(0.15, 0.50, 0.25);
 
     pub(crate) fn from_u8(r: u8, g: u8, b: u8) -> Self {
-        Rgb3(f32::from(r) / 255.0, f32::from(g) / 255.0, f32::from(b) / 255.0)
+        Rgb3(
+            f32::from(r) / 255.0,
+            f32::from(g) / 255.0,
+            f32::from(b) / 255.0,
+        )
     }
 
     fn color(self) -> Color {
@@ -451,7 +455,14 @@ impl Doc {
             }
             for (i, line) in lines.iter().enumerate() {
                 let y = y0 + i as f32 * size * 1.3;
-                self.text(MARGIN + label_w, y, size, Weight::Regular, Rgb3::BLACK, line);
+                self.text(
+                    MARGIN + label_w,
+                    y,
+                    size,
+                    Weight::Regular,
+                    Rgb3::BLACK,
+                    line,
+                );
             }
             self.y += lines.len() as f32 * size * 1.3 + size * 0.3;
         }
@@ -499,14 +510,9 @@ impl Doc {
                         Align::Left => {
                             doc.text(x + PAD_X, by, SIZE, Weight::Bold, Rgb3::BLACK, line);
                         }
-                        Align::Right => doc.text_right(
-                            x + w - PAD_X,
-                            by,
-                            SIZE,
-                            Weight::Bold,
-                            Rgb3::BLACK,
-                            line,
-                        ),
+                        Align::Right => {
+                            doc.text_right(x + w - PAD_X, by, SIZE, Weight::Bold, Rgb3::BLACK, line)
+                        }
                     }
                 }
                 x += w;
@@ -569,7 +575,14 @@ impl Doc {
         if total == 0 {
             self.ensure_space(LINE + 2.0 * PAD_Y);
             let y = self.y + PAD_Y + SIZE;
-            self.text(MARGIN + PAD_X, y, SIZE + 1.0, Weight::Bold, Rgb3::GREY, "No data");
+            self.text(
+                MARGIN + PAD_X,
+                y,
+                SIZE + 1.0,
+                Weight::Bold,
+                Rgb3::GREY,
+                "No data",
+            );
             self.y = y + PAD_Y + 2.0;
         } else if shown < total {
             self.ensure_space(2.0 * LINE);
@@ -612,7 +625,14 @@ impl Doc {
                 .unwrap_or_default();
             self.text(MARGIN, h - 24.0, 7.5, Weight::Regular, Rgb3::GREY, &left);
             let label = format!("Page {} of {}", i + 1, n);
-            self.text_right(w - MARGIN, h - 24.0, 7.5, Weight::Regular, Rgb3::GREY, &label);
+            self.text_right(
+                w - MARGIN,
+                h - 24.0,
+                7.5,
+                Weight::Regular,
+                Rgb3::GREY,
+                &label,
+            );
         }
         let mut pdf = PdfDocument::new(&self.title);
         if let Ok(at) = printpdf::OffsetDateTime::from_unix_timestamp(self.generated_at.timestamp())
