@@ -478,11 +478,10 @@ impl ComplianceReport {
             }),
             options.max_table_rows,
         );
-        doc.add_page(Orientation::Landscape);
         doc.table(
             "Hosts",
             &[
-                Col::left("Host", 4.0, 2),
+                Col::left("Host", 3.8, 2),
                 Col::left("Groups", 3.0, 2),
                 Col::left("OS", 2.8, 2),
                 Col::right("Critical", 1.1),
@@ -493,7 +492,7 @@ impl ComplianceReport {
                 Col::right("Security", 1.1),
                 Col::left("Reboot", 1.0, 1),
                 Col::left("Last successful poll", 2.4, 1),
-                Col::left("Unreachable", 1.5, 1),
+                Col::left("Unreachable", 1.8, 1),
             ],
             self.hosts.iter().map(|h| {
                 vec![
