@@ -6,3 +6,4 @@
 //! | `windows` | lpm-core | maintenance windows across a DST change, in virtual time |
 //! | `store` | lpm-store | a SQLite store: hosts, a job through the queue, the audit chain |
 //! | `certificates` | lpm-ca | a CA on disk, agent and manager certificates, a CRL |
+//! | `reports` | lpm-reports | compliance, patch-history, vulnerability and audit reports as PDF, CSV and JSON for 200 generated hosts |

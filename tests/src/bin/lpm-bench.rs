@@ -7,6 +7,9 @@
 
 use std::time::Instant;
 
+#[path = "bench/reports.rs"]
+mod reports;
+
 use chrono::{Duration, TimeZone, Utc};
 use clap::{Parser, Subcommand};
 use lpm_core::ids::HostId;
@@ -49,6 +52,16 @@ enum Scenario {
         #[arg(long, default_value_t = 1_000_000)]
         rows: u32,
     },
+    /// Reports: the compliance PDF with charts for `hosts` hosts, and `audit_rows` audit rows
+    /// streamed as CSV with the peak RSS it took. Build with --release.
+    Reports {
+        /// Hosts in the compliance report.
+        #[arg(long, default_value_t = 2_500)]
+        hosts: u32,
+        /// Audit rows streamed as CSV.
+        #[arg(long, default_value_t = 1_000_000)]
+        audit_rows: u32,
+    },
 }
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -83,6 +96,7 @@ async fn main() -> BenchResult<()> {
             let secs = audit_verify(&store, rows).await?;
             println!("audit_verify_1m_s_sqlite: {secs:.2} s");
         }
+        Scenario::Reports { hosts, audit_rows } => reports::run(hosts, audit_rows)?,
     }
     Ok(())
 }
