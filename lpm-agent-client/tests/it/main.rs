@@ -1,0 +1,1 @@
+//! Integration tests of lpm-agent-client.
