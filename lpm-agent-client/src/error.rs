@@ -128,8 +128,9 @@ pub enum ClientError {
         /// What happened.
         detail: String,
     },
-    /// The agent answered with an error status. 409 is `Busy`; 408, 429 and 5xx (503 while
-    /// starting or rebooting) are `Transient`; any other status is `Permanent`.
+    /// The agent answered with an error status. 409 `busy` (or a 409 without an error
+    /// envelope) is `Busy`; another 409 code (`not_rollbackable`) is `Permanent`; 408, 429 and
+    /// 5xx (503 while starting or rebooting) are `Transient`; any other status is `Permanent`.
     #[error("agent {target} answered {status} {code}: {message}")]
     Status {
         /// The host.
@@ -165,8 +166,13 @@ impl ClientError {
             | ClientError::Connect { .. }
             | ClientError::Timeout { .. }
             | ClientError::ConnectionLost { .. } => AgentErrorClass::Transient,
-            ClientError::Status { status, .. } => match status {
-                409 => AgentErrorClass::Busy,
+            ClientError::Status { status, code, .. } => match status {
+                // 409 is "busy" unless the agent says it is something else, such as a job
+                // that cannot be rolled back, which no retry will fix.
+                409 if code == crate::wire::codes::BUSY || code == "http_409" => {
+                    AgentErrorClass::Busy
+                }
+                409 => AgentErrorClass::Permanent,
                 408 | 429 | 500..=599 => AgentErrorClass::Transient,
                 _ => AgentErrorClass::Permanent,
             },
@@ -251,17 +257,26 @@ mod tests {
     use super::*;
 
     fn status(code: u16) -> ClientError {
+        status_code(code, "x")
+    }
+
+    fn status_code(status: u16, code: &str) -> ClientError {
         ClientError::Status {
             target: "t".into(),
-            status: code,
-            code: "x".into(),
+            status,
+            code: code.into(),
             message: "m".into(),
         }
     }
 
     #[test]
     fn statuses_are_classified_for_the_retry_engine() {
-        assert_eq!(status(409).class(), AgentErrorClass::Busy);
+        assert_eq!(status_code(409, "busy").class(), AgentErrorClass::Busy);
+        assert_eq!(status_code(409, "http_409").class(), AgentErrorClass::Busy);
+        assert_eq!(
+            status_code(409, "not_rollbackable").class(),
+            AgentErrorClass::Permanent
+        );
         for s in [408, 429, 500, 502, 503, 504] {
             assert_eq!(status(s).class(), AgentErrorClass::Transient, "{s}");
         }
