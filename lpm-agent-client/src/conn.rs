@@ -24,7 +24,8 @@ use lpm_core::model::HostAddress;
 use rustls::pki_types::ServerName;
 use rustls::{AlertDescription, CertificateError, ClientConfig};
 use tokio::net::TcpStream;
-use tokio::time::{Instant as TokioInstant, timeout_at};
+use tokio::sync::oneshot;
+use tokio::time::{Instant as TokioInstant, timeout, timeout_at};
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
@@ -217,11 +218,11 @@ impl Transport {
             addr: ep.addr,
             name: server_name_str(&ep.server_name),
         };
-        if let Some(sender) = self.pool.take(&key) {
-            match self.send_on(ep, sender, call).await {
+        if let Some(conn) = self.pool.take(&key) {
+            match self.send_on(ep, conn, call).await {
                 Ok((status, body, reusable)) => {
-                    if let Some(sender) = reusable {
-                        self.pool.put(key, sender);
+                    if let Some(conn) = reusable {
+                        self.pool.put(key, conn);
                     }
                     return Ok((status, body));
                 }
@@ -233,11 +234,11 @@ impl Transport {
         let stream = self
             .connect(ep, &self.tls.strict, deadline, self.connect_timeout)
             .await?;
-        let sender = handshake(ep, stream).await?;
-        match self.send_on(ep, sender, call).await {
+        let conn = handshake(ep, stream).await?;
+        match self.send_on(ep, conn, call).await {
             Ok((status, body, reusable)) => {
-                if let Some(sender) = reusable {
-                    self.pool.put(key, sender);
+                if let Some(conn) = reusable {
+                    self.pool.put(key, conn);
                 }
                 Ok((status, body))
             }
@@ -250,59 +251,93 @@ impl Transport {
     pub(crate) async fn send_on(
         &self,
         ep: &Endpoint,
-        mut sender: SendRequest<Full<Bytes>>,
+        mut conn: Conn,
         call: &Call<'_>,
-    ) -> Result<(StatusCode, Bytes, Option<SendRequest<Full<Bytes>>>), SendError> {
+    ) -> Result<(StatusCode, Bytes, Option<Conn>), SendError> {
         let request = build_request(ep, call).map_err(SendError::After)?;
-        sender
-            .ready()
-            .await
-            .map_err(|e| SendError::BeforeAnswer(classify(&ep.label, &e)))?;
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| SendError::BeforeAnswer(classify(&ep.label, &e)))?;
+        if let Err(e) = conn.sender.ready().await {
+            return Err(SendError::BeforeAnswer(
+                explain(ep, &mut conn, classify(&ep.label, &e)).await,
+            ));
+        }
+        let response = match conn.sender.send_request(request).await {
+            Ok(response) => response,
+            Err(e) => {
+                return Err(SendError::BeforeAnswer(
+                    explain(ep, &mut conn, classify(&ep.label, &e)).await,
+                ));
+            }
+        };
         let status = response.status();
         let closing = response
             .headers()
             .get(header::CONNECTION)
             .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"close"));
-        let body = Limited::new(response.into_body(), self.max_response_bytes)
+        let body = match Limited::new(response.into_body(), self.max_response_bytes)
             .collect()
             .await
-            .map_err(|e| {
-                SendError::After(
-                    if e.downcast_ref::<http_body_util::LengthLimitError>()
-                        .is_some()
-                    {
-                        ClientError::InvalidResponse {
-                            target: ep.label.clone(),
-                            detail: format!("answer larger than {} bytes", self.max_response_bytes),
-                        }
-                    } else {
-                        classify(&ep.label, e.as_ref())
-                    },
-                )
-            })?
-            .to_bytes();
-        let reusable = (!closing && !sender.is_closed()).then_some(sender);
+        {
+            Ok(collected) => collected.to_bytes(),
+            Err(e)
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some() =>
+            {
+                return Err(SendError::After(ClientError::InvalidResponse {
+                    target: ep.label.clone(),
+                    detail: format!("answer larger than {} bytes", self.max_response_bytes),
+                }));
+            }
+            Err(e) => {
+                return Err(SendError::After(
+                    explain(ep, &mut conn, classify(&ep.label, e.as_ref())).await,
+                ));
+            }
+        };
+        let reusable = (!closing && !conn.sender.is_closed()).then_some(conn);
         Ok((status, body, reusable))
     }
 }
 
+/// An HTTP/1.1 connection: the request sender, and the error its driver task ended with.
+///
+/// With TLS 1.3 the client finishes its handshake before the agent has checked the client
+/// certificate, so an agent that refuses it (unknown CA, revoked) says so with an alert on the
+/// first read. That alert reaches the connection's driver task, while the request side may
+/// only learn that the connection closed; `died` carries the real cause back.
+#[derive(Debug)]
+pub(crate) struct Conn {
+    sender: SendRequest<Full<Bytes>>,
+    died: oneshot::Receiver<hyper::Error>,
+}
+
 /// Runs the HTTP/1.1 handshake on a fresh TLS stream and drives the connection in a task.
-pub(crate) async fn handshake(
-    ep: &Endpoint,
-    stream: AgentStream,
-) -> Result<SendRequest<Full<Bytes>>, ClientError> {
+pub(crate) async fn handshake(ep: &Endpoint, stream: AgentStream) -> Result<Conn, ClientError> {
     let (sender, connection) = http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| classify(&ep.label, &e))?;
+    let (report, died) = oneshot::channel();
     tokio::spawn(async move {
         // Ends when the agent closes the connection or the last sender is dropped.
-        let _ = connection.await;
+        if let Err(e) = connection.await {
+            let _ = report.send(e);
+        }
     });
-    Ok(sender)
+    Ok(Conn { sender, died })
+}
+
+/// The most specific description of a failure on `conn`: the connection's own error when the
+/// request side saw only that the connection went away.
+async fn explain(ep: &Endpoint, conn: &mut Conn, first: ClientError) -> ClientError {
+    if !matches!(first, ClientError::ConnectionLost { .. }) {
+        return first;
+    }
+    match timeout(Duration::from_millis(200), &mut conn.died).await {
+        Ok(Ok(cause)) => match classify(&ep.label, &cause) {
+            ClientError::ConnectionLost { .. } => first,
+            better => better,
+        },
+        _ => first,
+    }
 }
 
 fn build_request(ep: &Endpoint, call: &Call<'_>) -> Result<Request<Full<Bytes>>, ClientError> {
@@ -440,7 +475,7 @@ struct PoolKey {
 
 #[derive(Debug)]
 struct Idle {
-    sender: SendRequest<Full<Bytes>>,
+    conn: Conn,
     since: Instant,
 }
 
@@ -455,17 +490,17 @@ struct Pool {
 }
 
 impl Pool {
-    fn take(&self, key: &PoolKey) -> Option<SendRequest<Full<Bytes>>> {
+    fn take(&self, key: &PoolKey) -> Option<Conn> {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
         let list = idle.get_mut(key)?;
         let mut found = None;
         while let Some(entry) = list.pop() {
             self.total.fetch_sub(1, Ordering::Relaxed);
             if entry.since.elapsed() < self.idle_timeout
-                && !entry.sender.is_closed()
-                && entry.sender.is_ready()
+                && !entry.conn.sender.is_closed()
+                && entry.conn.sender.is_ready()
             {
-                found = Some(entry.sender);
+                found = Some(entry.conn);
                 break;
             }
         }
@@ -475,7 +510,7 @@ impl Pool {
         found
     }
 
-    fn put(&self, key: PoolKey, sender: SendRequest<Full<Bytes>>) {
+    fn put(&self, key: PoolKey, conn: Conn) {
         if self.max_per_host == 0 || self.max_total == 0 {
             return;
         }
@@ -487,19 +522,19 @@ impl Pool {
             let mut removed = 0;
             idle.retain(|_, list| {
                 let before = list.len();
-                list.retain(|e| e.since.elapsed() < timeout && !e.sender.is_closed());
+                list.retain(|e| e.since.elapsed() < timeout && !e.conn.sender.is_closed());
                 removed += before - list.len();
                 !list.is_empty()
             });
             self.total.fetch_sub(removed, Ordering::Relaxed);
         }
         if self.total.load(Ordering::Relaxed) >= self.max_total {
-            return; // dropping the sender closes the connection
+            return; // dropping the connection closes it
         }
         let list = idle.entry(key).or_default();
         if list.len() < self.max_per_host {
             list.push(Idle {
-                sender,
+                conn,
                 since: Instant::now(),
             });
             self.total.fetch_add(1, Ordering::Relaxed);

@@ -188,10 +188,10 @@ impl AgentClient {
             idempotency_key: None,
         };
         let work = async {
-            let sender = handshake(&ep, stream).await?;
+            let conn = handshake(&ep, stream).await?;
             let (status, body, _) =
                 self.transport
-                    .send_on(&ep, sender, &call)
+                    .send_on(&ep, conn, &call)
                     .await
                     .map_err(|e| match e {
                         SendError::BeforeAnswer(e) | SendError::After(e) => e,
