@@ -6,3 +6,4 @@
 //! | `windows` | lpm-core | maintenance windows across a DST change, in virtual time |
 //! | `store` | lpm-store | a SQLite store: hosts, a job through the queue, the audit chain |
 //! | `certificates` | lpm-ca | a CA on disk, agent and manager certificates, a CRL |
+//! | `poll_agent` | lpm-agent-client | one simulated agent polled over mTLS: health, patches, an idempotent apply followed over WebSocket |

@@ -122,6 +122,32 @@ impl AgentClient {
         self.transport.allowlist.as_ref()
     }
 
+    /// Connects and completes the TLS 1.3 handshake, then closes: no HTTP request. Checks
+    /// that the agent is reachable and presents a valid certificate for its name, within the
+    /// connect timeout. (With TLS 1.3 the agent checks the manager's certificate after the
+    /// client has finished; a refusal of it shows on the first request, not here.)
+    pub async fn handshake(&self, address: &HostAddress) -> Result<(), ClientError> {
+        let deadline = TokioInstant::now() + self.transport.connect_timeout;
+        let ep = timeout_at(deadline, self.transport.endpoint(address))
+            .await
+            .map_err(|_| ClientError::Timeout {
+                target: label_of(address),
+                phase: Phase::Resolve,
+                after: self.transport.connect_timeout,
+            })??;
+        let stream = self
+            .transport
+            .connect(
+                &ep,
+                &self.transport.tls.strict,
+                deadline,
+                self.transport.connect_timeout,
+            )
+            .await?;
+        drop(stream);
+        Ok(())
+    }
+
     /// `GET /api/v1/health`.
     pub async fn health(&self, address: &HostAddress) -> Result<Health, ClientError> {
         self.get(address, paths::HEALTH).await

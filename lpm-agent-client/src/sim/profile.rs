@@ -411,6 +411,18 @@ fn ladder(distro: Distro, upstream: &str, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// Debian 12 predates Ubuntu 24.04's 64-bit time_t package renames.
+fn debian_name(ubuntu: &'static str) -> &'static str {
+    match ubuntu {
+        "libssl3t64" => "libssl3",
+        "libcurl4t64" => "libcurl4",
+        "libgnutls30t64" => "libgnutls30",
+        "linux-image-generic" => "linux-image-amd64",
+        "python3.12" => "python3.11",
+        other => other,
+    }
+}
+
 fn build(
     distro: Distro,
     os_id: &'static str,
@@ -427,6 +439,7 @@ fn build(
         .map(
             |&(key, apt, rpm, suse, upstream, base, reboot, noarch)| CatalogPackage {
                 name: match package_manager {
+                    PackageManager::Apt if distro == Distro::Debian12 => debian_name(apt),
                     PackageManager::Apt => apt,
                     PackageManager::Dnf => rpm,
                     PackageManager::Zypper => suse,

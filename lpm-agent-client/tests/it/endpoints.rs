@@ -15,7 +15,7 @@ use lpm_core::ids::HostId;
 use lpm_core::job::{JobOptions, PackageSpec, RebootPolicy};
 use lpm_core::ports::{AgentApi, AgentTarget};
 
-use crate::support::{TestCa, fresh_ip, wait_job};
+use crate::support::{TestCa, fresh_ip, raw_client, raw_request, wait_job};
 
 fn key(k: &str) -> IdempotencyKey {
     IdempotencyKey::new(k).unwrap()
@@ -404,4 +404,23 @@ async fn the_agent_api_port_maps_to_domain_types() {
         .await
         .unwrap();
     assert_ne!(rb, id);
+}
+
+#[tokio::test]
+async fn mutating_requests_need_an_idempotency_key() {
+    let ca = TestCa::new();
+    let agent = ca.agent(fresh_ip()).await;
+    let body = r#"{"packages": null, "security_only": false, "dry_run": false, "reboot": "never"}"#;
+    let request = format!(
+        "POST /api/v1/patches/apply HTTP/1.1\r\nHost: agent\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let connector = raw_client(&ca, &[&rustls::version::TLS13], true);
+    let answer = raw_request(connector, agent.addr(), &request)
+        .await
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("idempotency_key_required"), "{answer}");
+    assert!(agent.jobs().is_empty());
 }

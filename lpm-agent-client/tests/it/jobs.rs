@@ -304,9 +304,14 @@ async fn apply_with_reboot_if_required_reboots_into_the_new_kernel() {
     assert_eq!(done.state, AgentJobState::Succeeded);
     assert!(done.reboot_required);
     assert!(!after.reboot_required);
-    let kernel_changed = done
-        .changes
-        .iter()
-        .any(|c| ["linux-image-generic", "kernel", "kernel-default"].contains(&c.package.as_str()));
+    let kernel_changed = done.changes.iter().any(|c| {
+        [
+            "linux-image-generic",
+            "linux-image-amd64",
+            "kernel",
+            "kernel-default",
+        ]
+        .contains(&c.package.as_str())
+    });
     assert_eq!(after.kernel != before.kernel, kernel_changed);
 }

@@ -1,7 +1,8 @@
 //! Test helpers: a CA from lpm-ca with the manager's identity, clients, simulated agents on
-//! loopback addresses no other test uses, and waiting for jobs.
+//! loopback addresses no other test uses, waiting for jobs, and a raw rustls client.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -9,8 +10,12 @@ use lpm_agent_client::sim::{SimAgent, SimAgentConfig, SimTiming, agent_name};
 use lpm_agent_client::wire::Job;
 use lpm_agent_client::{AgentClient, ClientOptions, Identity};
 use lpm_ca::time::OffsetDateTime;
-use lpm_ca::{Ca, RevokedEntry};
+use lpm_ca::{Ca, RevokedEntry, certs_from_pem, private_key_from_pem};
 use lpm_core::model::HostAddress;
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, RootCertStore};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 /// Certificates are checked against the real clock by rustls, so they are issued now.
 pub(crate) fn now() -> OffsetDateTime {
@@ -133,4 +138,64 @@ pub(crate) async fn wait_job(client: &AgentClient, address: &HostAddress, id: &s
 /// Raises the open-file limit once, as lpm's binaries do at startup.
 pub(crate) fn raise_fd_limit() {
     lpm_agent_client::raise_fd_limit().unwrap();
+}
+
+pub(crate) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
+}
+
+pub(crate) fn roots(ca_pem: &str) -> RootCertStore {
+    let mut roots = RootCertStore::empty();
+    for cert in certs_from_pem(ca_pem).unwrap() {
+        roots.add(cert).unwrap();
+    }
+    roots
+}
+
+/// A raw rustls client of the given versions, with or without the manager's certificate.
+pub(crate) fn raw_client(
+    ca: &TestCa,
+    versions: &[&'static rustls::SupportedProtocolVersion],
+    with_cert: bool,
+) -> tokio_rustls::TlsConnector {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(versions)
+        .unwrap()
+        .with_root_certificates(roots(&ca.ca_pem));
+    let config = if with_cert {
+        builder
+            .with_client_auth_cert(
+                certs_from_pem(&ca.manager_cert_pem).unwrap(),
+                private_key_from_pem(&ca.manager_key_pem).unwrap(),
+            )
+            .unwrap()
+    } else {
+        builder.with_no_client_auth()
+    };
+    tokio_rustls::TlsConnector::from(Arc::new(config))
+}
+
+/// Connects with `connector` and sends one raw HTTP/1.1 request; returns what came back, or
+/// the error.
+pub(crate) async fn raw_request(
+    connector: tokio_rustls::TlsConnector,
+    addr: SocketAddr,
+    request: &str,
+) -> Result<String, std::io::Error> {
+    let tcp = TcpStream::connect(addr).await?;
+    let name = ServerName::IpAddress(addr.ip().into());
+    let mut tls = connector.connect(name, tcp).await?;
+    tls.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    tls.read_to_end(&mut answer).await?;
+    Ok(String::from_utf8_lossy(&answer).into_owned())
+}
+
+/// `GET /api/v1/health` over a raw connection.
+pub(crate) async fn raw_health(
+    connector: tokio_rustls::TlsConnector,
+    addr: SocketAddr,
+) -> Result<String, std::io::Error> {
+    let request = "GET /api/v1/health HTTP/1.1\r\nHost: agent\r\nConnection: close\r\n\r\n";
+    raw_request(connector, addr, request).await
 }

@@ -9,24 +9,10 @@ use lpm_agent_client::sim::{Faults, SimAgent, agent_name};
 use lpm_agent_client::{AgentClient, ClientError, ClientOptions, Identity, TlsFailure};
 use lpm_ca::{Ca, certs_from_pem, private_key_from_pem};
 use lpm_core::agent::AgentErrorClass;
-use rustls::pki_types::ServerName;
-use rustls::{ClientConfig, RootCertStore, ServerConfig};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use rustls::ServerConfig;
+use tokio::net::TcpListener;
 
-use crate::support::{TestCa, fresh_ip, now};
-
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::aws_lc_rs::default_provider())
-}
-
-fn roots(ca_pem: &str) -> RootCertStore {
-    let mut roots = RootCertStore::empty();
-    for cert in certs_from_pem(ca_pem).unwrap() {
-        roots.add(cert).unwrap();
-    }
-    roots
-}
+use crate::support::{TestCa, fresh_ip, now, provider, raw_client, raw_health};
 
 fn tls_failure(err: &ClientError) -> TlsFailure {
     assert_eq!(err.class(), AgentErrorClass::Permanent, "{err:?}");
@@ -34,44 +20,6 @@ fn tls_failure(err: &ClientError) -> TlsFailure {
         ClientError::Tls { kind, .. } => *kind,
         other => panic!("expected a TLS failure, got {other:?}"),
     }
-}
-
-/// A raw rustls client of the given versions, with or without the manager's certificate.
-fn raw_client(
-    ca: &TestCa,
-    versions: &[&'static rustls::SupportedProtocolVersion],
-    with_cert: bool,
-) -> tokio_rustls::TlsConnector {
-    let builder = ClientConfig::builder_with_provider(provider())
-        .with_protocol_versions(versions)
-        .unwrap()
-        .with_root_certificates(roots(&ca.ca_pem));
-    let config = if with_cert {
-        builder
-            .with_client_auth_cert(
-                certs_from_pem(&ca.manager_cert_pem).unwrap(),
-                private_key_from_pem(&ca.manager_key_pem).unwrap(),
-            )
-            .unwrap()
-    } else {
-        builder.with_no_client_auth()
-    };
-    tokio_rustls::TlsConnector::from(Arc::new(config))
-}
-
-/// Connects with `connector` and tries one HTTP request; returns what came back, or the error.
-async fn raw_health(
-    connector: tokio_rustls::TlsConnector,
-    addr: SocketAddr,
-) -> Result<String, std::io::Error> {
-    let tcp = TcpStream::connect(addr).await?;
-    let name = ServerName::IpAddress(addr.ip().into());
-    let mut tls = connector.connect(name, tcp).await?;
-    tls.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: agent\r\nConnection: close\r\n\r\n")
-        .await?;
-    let mut answer = Vec::new();
-    tls.read_to_end(&mut answer).await?;
-    Ok(String::from_utf8_lossy(&answer).into_owned())
 }
 
 #[tokio::test]
@@ -86,6 +34,7 @@ async fn the_raw_tls13_client_with_the_manager_certificate_works() {
     .await
     .unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    ca.client().handshake(&agent.host_address()).await.unwrap();
 }
 
 #[tokio::test]
@@ -186,6 +135,8 @@ async fn the_client_refuses_an_agent_certificate_for_another_name() {
     let client = ca.client();
     let by_name = client.health(&agent.host_address()).await.unwrap_err();
     assert_eq!(tls_failure(&by_name), TlsFailure::NameMismatch);
+    let handshake = client.handshake(&agent.host_address()).await.unwrap_err();
+    assert_eq!(tls_failure(&handshake), TlsFailure::NameMismatch);
     let by_ip = client.health(&agent.ip_address()).await.unwrap_err();
     assert_eq!(tls_failure(&by_ip), TlsFailure::NameMismatch);
 }
