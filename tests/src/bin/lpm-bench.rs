@@ -3,8 +3,13 @@
 //! Run with `cargo run --release -p lpm-tests --bin lpm-bench -- <scenario>`. PostgreSQL
 //! figures come from a throwaway cluster started from the installed binaries with PostgreSQL's
 //! durable defaults (fsync and synchronous commit on), so they hold for a real installation on
-//! the same disk. Progress goes to stderr; figures to stdout.
+//! the same disk. Fleet figures come from simulated agents on loopback addresses in this
+//! process. Progress goes to stderr; figures to stdout.
 
+#[path = "bench/fleet.rs"]
+mod fleet;
+
+use std::net::Ipv4Addr;
 use std::time::Instant;
 
 #[path = "bench/reports.rs"]
@@ -62,6 +67,41 @@ enum Scenario {
         #[arg(long, default_value_t = 1_000_000)]
         audit_rows: u32,
     },
+    /// Polling a simulated fleet: bare TLS 1.3 handshakes to every agent, then a health sweep
+    /// through lpm-agent-client, both at the same concurrency; and the simulator's memory.
+    FleetPoll {
+        /// Simulated agents.
+        #[arg(long, default_value_t = 2500)]
+        agents: usize,
+        /// The first agent's address.
+        #[arg(long, default_value = "127.40.0.1")]
+        first_ip: Ipv4Addr,
+        /// The agents' port.
+        #[arg(long, default_value_t = 12443)]
+        port: u16,
+        /// Calls in flight (the worker semaphore).
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+    },
+    /// CIDR discovery: a /22 where every address is silent, and a /22 holding 100 agents
+    /// among addresses that refuse, at the SDD's probe timeout.
+    CidrScan {
+        /// The silent range (a tarpit on every address).
+        #[arg(long, default_value = "127.30.0.0/22")]
+        silent: lpm_core::net::Cidr,
+        /// The mixed range.
+        #[arg(long, default_value = "127.31.0.0/22")]
+        mixed: lpm_core::net::Cidr,
+        /// Agents in the mixed range.
+        #[arg(long, default_value_t = 100)]
+        agents: usize,
+        /// The port probed.
+        #[arg(long, default_value_t = 12443)]
+        port: u16,
+        /// Per-address probe timeout in milliseconds.
+        #[arg(long, default_value_t = 1500)]
+        timeout_ms: u64,
+    },
 }
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -97,6 +137,22 @@ async fn main() -> BenchResult<()> {
             println!("audit_verify_1m_s_sqlite: {secs:.2} s");
         }
         Scenario::Reports { hosts, audit_rows } => reports::run(hosts, audit_rows)?,
+        Scenario::FleetPoll {
+            agents,
+            first_ip,
+            port,
+            concurrency,
+        } => fleet::fleet_poll(agents, first_ip, port, concurrency).await?,
+        Scenario::CidrScan {
+            silent,
+            mixed,
+            agents,
+            port,
+            timeout_ms,
+        } => {
+            let timeout = std::time::Duration::from_millis(timeout_ms);
+            fleet::cidr_scan(silent, mixed, agents, port, timeout).await?;
+        }
     }
     Ok(())
 }

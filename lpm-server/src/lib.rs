@@ -1,0 +1,7 @@
+#![doc = include_str!("../README.md")]
+// A server must report bad input as an error, never abort: no unwrap, expect or panic
+// outside tests.
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod cli;
+pub mod registry;

@@ -1,0 +1,6 @@
+//! Integration tests of the `lpm-server` binary: the CA commands checked with OpenSSL, bad
+//! input refused in one line without changes, and `sim` serving mTLS until stopped.
+
+mod ca;
+mod sim;
+mod support;
