@@ -4,4 +4,6 @@
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod cli;
+pub mod clock;
+pub mod http;
 pub mod registry;

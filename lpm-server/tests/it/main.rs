@@ -2,5 +2,6 @@
 //! input refused in one line without changes, and `sim` serving mTLS until stopped.
 
 mod ca;
+mod http;
 mod sim;
 mod support;
