@@ -12,12 +12,14 @@ use lpm_core::ports::Clock;
 use lpm_store::Store;
 
 pub mod error;
+pub mod extract;
 pub mod request_id;
 pub mod serve;
 pub mod status;
 pub mod tls;
 
 pub use error::{ApiError, ApiResult};
+pub use extract::{ApiJson, ApiQuery};
 pub use serve::serve;
 pub use tls::web_tls_config;
 
