@@ -5,5 +5,6 @@
 
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod http;
 pub mod registry;
