@@ -11,6 +11,7 @@ use chrono::Duration;
 use lpm_core::ports::Clock;
 use lpm_store::Store;
 
+pub mod allowlist;
 pub mod error;
 pub mod extract;
 pub mod request_id;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// A worker whose last beat is older than this is stale (SDD §13: beats every 30 s).
     pub worker_stale_after: Duration,
+    /// The IP allowlist enforced before anything else.
+    pub allowlist: allowlist::IpAllowlist,
 }
 
 impl AppState {
@@ -41,6 +44,7 @@ impl AppState {
             store,
             clock,
             worker_stale_after: Duration::seconds(90),
+            allowlist: allowlist::IpAllowlist::default(),
         }
     }
 }
@@ -50,6 +54,12 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/status/health", get(status::health))
         .fallback(not_found)
+        // Layers run outside-in: the request id first (so refusals carry one), then the
+        // allowlist, before any route or authentication.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            allowlist::enforce_allowlist,
+        ))
         .layer(axum::middleware::from_fn(request_id::assign_request_id))
         .with_state(state)
 }
