@@ -41,7 +41,12 @@ pub(crate) fn run(command: CaCommand) -> Result<(), CliError> {
     }
 }
 
-fn init(dir: &Path, name: &str, manager_name: &str, now: OffsetDateTime) -> Result<(), CliError> {
+pub(crate) fn init(
+    dir: &Path,
+    name: &str,
+    manager_name: &str,
+    now: OffsetDateTime,
+) -> Result<(), CliError> {
     for file in [
         CA_CERT_FILE,
         CA_KEY_FILE,
@@ -212,7 +217,7 @@ fn refuse_existing(path: &Path) -> Result<(), CliError> {
 }
 
 /// Creates `path` exclusively with `mode` (never following or replacing an existing file).
-fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), CliError> {
+pub(crate) fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), CliError> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)

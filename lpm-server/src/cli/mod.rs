@@ -2,6 +2,7 @@
 //! one-line error reporting operators' scripts rely on ([`CliError`], [`usage_error`]).
 
 mod ca;
+mod serve;
 mod sim;
 
 use std::net::IpAddr;
@@ -17,9 +18,10 @@ use thiserror::Error;
     name = "lpm-server",
     version,
     about = "lpm, the Linux patch manager: its internal CA and a simulated agent fleet",
-    long_about = "lpm, the Linux patch manager. Today: the internal CA (`ca ...`) and a \
-                  simulated agent fleet (`sim`). The REST API, the worker and the web UI \
-                  (`serve`, `worker`, `all-in-one`, `demo`) are to come."
+    long_about = "lpm, the Linux patch manager. Today: the internal CA (`ca ...`), a \
+                  simulated agent fleet (`sim`) and the HTTPS front door (`serve`, health and \
+                  the API's foundations). The API resources, the worker and the web UI \
+                  (`worker`, `all-in-one`, `demo`) are to come."
 )]
 pub struct Cli {
     /// What to do.
@@ -35,6 +37,17 @@ pub enum Command {
     Ca(CaCommand),
     /// Run simulated agents on consecutive loopback addresses until stopped.
     Sim(SimArgs),
+    /// Serve the web API over HTTPS (TLS 1.3) until SIGINT or SIGTERM.
+    Serve(ServeArgs),
+}
+
+/// `lpm-server serve ...`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The configuration file (TOML); without it, defaults apply. Environment variables
+    /// PATCH_MANAGER__SECTION__KEY override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `lpm-server ca ...`.
@@ -199,6 +212,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Ca(command) => ca::run(command),
         Command::Sim(args) => sim::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -240,6 +254,23 @@ fn one_line(message: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Waits for SIGINT or SIGTERM.
+pub(crate) async fn wait_for_stop() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let sigterm = async {
+        match term.as_mut() {
+            Some(signal) => {
+                signal.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = sigterm => {}
+    }
 }
 
 /// Parses an IP address argument.

@@ -13,7 +13,7 @@ use lpm_ca::Ca;
 use lpm_ca::time::OffsetDateTime;
 
 use crate::cli::ca::CRL_FILE;
-use crate::cli::{CliError, SimArgs};
+use crate::cli::{CliError, SimArgs, wait_for_stop};
 
 /// The most agents one `sim` process runs.
 const MAX_AGENTS: usize = 60_000;
@@ -115,23 +115,6 @@ async fn serve(
     fleet.shutdown().await;
     println!("stopped");
     Ok(())
-}
-
-/// Waits for SIGINT or SIGTERM.
-async fn wait_for_stop() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let sigterm = async {
-        match term.as_mut() {
-            Some(signal) => {
-                signal.recv().await;
-            }
-            None => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = sigterm => {}
-    }
 }
 
 /// A certificate could not be issued for an agent.

@@ -3,5 +3,6 @@
 
 mod ca;
 mod http;
+mod serve;
 mod sim;
 mod support;

@@ -1,0 +1,119 @@
+//! `lpm-server serve` as an operator runs it: first start creates the CA and web certificate,
+//! the log says where it listens, health answers over TLS 1.3, SIGTERM stops it cleanly.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::support::BIN;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_starts_from_nothing_answers_health_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:0\"\ndata_dir = \"{}\"\n[database]\nurl = \"sqlite://{}/lpm.db\"\n",
+            data.display(),
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(BIN)
+        .args(["serve", "--config"])
+        .arg(&config)
+        .env("PATCH_MANAGER__LOG__LEVEL", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(value) = serde_json::from_str(&line) {
+                let _ = tx.send(value);
+            }
+        }
+    });
+    let mut messages = Vec::new();
+    let url = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("serve logs that it listens");
+        messages.push(line["message"].as_str().unwrap_or_default().to_owned());
+        if line["message"] == "listening" {
+            break line["url"].as_str().unwrap().to_owned();
+        }
+    };
+    assert!(
+        messages.iter().any(|m| m == "lpm-server serve starting"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m == "created the internal CA"),
+        "{messages:?}"
+    );
+    assert!(url.starts_with("https://localhost:"), "{url}");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(data.join("web.key"))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+
+    let ca = std::fs::read(data.join("ca/ca.crt")).unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(&ca).unwrap()])
+        .build()
+        .unwrap();
+    let health = client
+        .get(format!("{url}/status/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 503, "no worker yet");
+    assert!(health.headers().contains_key("x-request-id"));
+
+    let killed = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "a clean exit on SIGTERM: {status:?}");
+    let logged: Vec<String> = rx
+        .try_iter()
+        .map(|l| l["message"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(logged.iter().any(|m| m == "stopped"), "{logged:?}");
+}
+
+#[test]
+fn serve_refuses_a_bad_configuration_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[database]\nurl = \"postgres://lpm:secret@db/lpm\"\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("password_file") && !stderr.contains("secret@"),
+        "{stderr}"
+    );
+}
