@@ -3,5 +3,6 @@
 // outside tests.
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod auth;
 pub mod cli;
 pub mod registry;

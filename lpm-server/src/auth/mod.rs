@@ -1,0 +1,17 @@
+//! Authentication building blocks for the HTTP handlers: password hashing and policy, and
+//! opaque secrets (refresh tokens, recovery codes, WebSocket tickets).
+
+mod error;
+pub mod password;
+pub mod secrets;
+
+pub use error::AuthError;
+pub use password::{
+    Argon2Params, CalibrationResult, PasswordHasher, calibrate, check_password_policy,
+    generate_password,
+};
+pub use secrecy::{ExposeSecret, SecretString};
+pub use secrets::{
+    hash_token, new_recovery_codes, new_refresh_token, new_ws_ticket, normalize_recovery_code,
+    recovery_code_hash,
+};
