@@ -2,10 +2,15 @@
 //! opaque secrets (refresh tokens, recovery codes, WebSocket tickets).
 
 mod error;
+pub mod jwt;
 pub mod password;
 pub mod secrets;
 
 pub use error::AuthError;
+pub use jwt::{
+    ACCESS_TTL, AccessClaims, Amr, MFA_TOKEN_TTL, MfaClaims, MfaPurpose, SigningKey, Verifier,
+    VerifyingKey, issue, issue_enrolment_token, issue_mfa_token, rotation_due, verify_until,
+};
 pub use password::{
     Argon2Params, CalibrationResult, PasswordHasher, calibrate, check_password_policy,
     generate_password,
