@@ -5,6 +5,8 @@ mod error;
 pub mod jwt;
 pub mod password;
 pub mod secrets;
+pub mod throttle;
+pub mod totp;
 
 pub use error::AuthError;
 pub use jwt::{
@@ -20,3 +22,4 @@ pub use secrets::{
     hash_token, new_recovery_codes, new_refresh_token, new_ws_ticket, normalize_recovery_code,
     recovery_code_hash,
 };
+pub use throttle::{Throttle, ThrottleConfig};
