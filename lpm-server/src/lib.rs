@@ -3,6 +3,7 @@
 // outside tests.
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -1,0 +1,41 @@
+//! Authentication building blocks for the HTTP handlers: Argon2id passwords and policy, EdDSA
+//! access tokens, TOTP, opaque secrets (refresh tokens, recovery codes, WebSocket tickets) and
+//! login throttling.
+//!
+//! Everything here is pure apart from the system CSPRNG and, for [`calibrate`], the wall clock
+//! it measures: time arrives as a `now` parameter. Storage belongs to lpm-store, which receives
+//! only hashes (refresh tokens, recovery codes, tickets), Argon2id PHC strings, public JWT keys,
+//! and the TOTP step a code matched.
+//!
+//! A password login runs, in this order:
+//! 1. [`Throttle::check`], before any hashing;
+//! 2. [`PasswordHasher::verify`] (or [`PasswordHasher::verify_unknown_user`] for an unknown
+//!    name, so that both cost the same);
+//! 3. [`issue_mfa_token`], or [`issue_enrolment_token`] for a user without a second factor
+//!    (MFA is never optional);
+//! 4. [`Verifier::verify_mfa`], then [`totp::verify`] and `Store::use_totp_step`, or
+//!    [`recovery_code_hash`] and `Store::use_recovery_code`;
+//! 5. [`issue`] for the access token and [`new_refresh_token`] for the session.
+
+mod error;
+pub mod jwt;
+pub mod password;
+pub mod secrets;
+pub mod throttle;
+pub mod totp;
+
+pub use error::AuthError;
+pub use jwt::{
+    ACCESS_TTL, AccessClaims, Amr, MFA_TOKEN_TTL, MfaClaims, MfaPurpose, SigningKey, Verifier,
+    VerifyingKey, issue, issue_enrolment_token, issue_mfa_token, rotation_due, verify_until,
+};
+pub use password::{
+    Argon2Params, CalibrationResult, PasswordHasher, calibrate, check_password_policy,
+    generate_password,
+};
+pub use secrecy::{ExposeSecret, SecretString};
+pub use secrets::{
+    hash_token, new_recovery_codes, new_refresh_token, new_ws_ticket, normalize_recovery_code,
+    recovery_code_hash,
+};
+pub use throttle::{Throttle, ThrottleConfig};
