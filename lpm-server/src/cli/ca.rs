@@ -41,12 +41,14 @@ pub(crate) fn run(command: CaCommand) -> Result<(), CliError> {
     }
 }
 
-pub(crate) fn init(
+/// Creates a CA in `dir` with the manager's client certificate and the registry, printing
+/// nothing; returns the root's and the manager certificate's serials.
+pub(crate) fn create_ca(
     dir: &Path,
     name: &str,
     manager_name: &str,
     now: OffsetDateTime,
-) -> Result<(), CliError> {
+) -> Result<(String, String), CliError> {
     for file in [
         CA_CERT_FILE,
         CA_KEY_FILE,
@@ -73,12 +75,17 @@ pub(crate) fn init(
     registry.record(ca.root_info().clone());
     registry.record(manager.info.clone());
     registry.save(dir)?;
+    Ok((ca.root_info().serial.clone(), manager.info.serial.clone()))
+}
+
+fn init(dir: &Path, name: &str, manager_name: &str, now: OffsetDateTime) -> Result<(), CliError> {
+    let (root_serial, manager_serial) = create_ca(dir, name, manager_name, now)?;
     println!("created CA {:?} in {}", name, dir.display());
-    println!("  {}  root, serial {}", CA_CERT_FILE, ca.root_info().serial);
+    println!("  {}  root, serial {}", CA_CERT_FILE, root_serial);
     println!("  {}  (0600)", CA_KEY_FILE);
     println!(
         "  {}  manager client certificate, serial {}",
-        MANAGER_CERT_FILE, manager.info.serial
+        MANAGER_CERT_FILE, manager_serial
     );
     println!("  {}  (0600)", MANAGER_KEY_FILE);
     Ok(())
@@ -127,7 +134,13 @@ fn issue_agent(
     registry.save(dir)?;
     println!(
         "issued agent certificate for {} serial {} valid until {}",
-        fqdn, bundle.info.serial, bundle.info.not_after
+        fqdn,
+        bundle.info.serial,
+        bundle
+            .info
+            .not_after
+            .format(&lpm_ca::time::format_description::well_known::Rfc3339)
+            .unwrap_or_else(|_| bundle.info.not_after.to_string())
     );
     println!("  {}", out.join(AgentBundle::AGENT_CERT_FILE).display());
     println!(

@@ -126,8 +126,8 @@ fn internal_web_certificate(config: &Config) -> Result<(String, String), CliErro
     let ca_dir = config.data_dir.join("ca");
     if !ca_dir.join(CA_CERT_FILE).exists() {
         make_private_dir(&ca_dir)?;
-        ca::init(&ca_dir, "lpm internal CA", "lpm-manager", now)?;
-        tracing::info!(dir = %ca_dir.display(), "created the internal CA");
+        let (root, manager) = ca::create_ca(&ca_dir, "lpm internal CA", "lpm-manager", now)?;
+        tracing::info!(dir = %ca_dir.display(), root_serial = %root, manager_serial = %manager, "created the internal CA");
     }
     let ca = Ca::load(&ca_dir)?;
     let mut names = vec!["localhost".to_owned()];
