@@ -16,8 +16,8 @@ use secrecy::{ExposeSecret, SecretString};
 use super::AuthError;
 use super::secrets::{fill_random, random_string};
 
-/// Argon2id cost parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Argon2id cost parameters (stored as JSON in `system_config` once calibrated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Argon2Params {
     /// Memory in KiB.
     pub m_kib: u32,

@@ -1,6 +1,7 @@
 //! The `lpm-server` command line: argument definitions ([`Cli`]), dispatch ([`run`]) and the
 //! one-line error reporting operators' scripts rely on ([`CliError`], [`usage_error`]).
 
+mod admin;
 mod ca;
 mod serve;
 mod sim;
@@ -39,6 +40,36 @@ pub enum Command {
     Sim(SimArgs),
     /// Serve the web API over HTTPS (TLS 1.3) until SIGINT or SIGTERM.
     Serve(ServeArgs),
+    /// Manage accounts from the host itself (the first admin, recovery).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `lpm-server admin ...`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an account with a generated password and TOTP secret, printed once. This is
+    /// how the first admin comes to be: there is no default password.
+    Create {
+        /// The configuration file (for the database); environment overrides apply.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The login name.
+        #[arg(long, value_name = "U")]
+        username: String,
+        /// The role.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+/// Roles the command line accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Everything.
+    Admin,
+    /// Hosts in their groups and ungrouped hosts.
+    Operator,
 }
 
 /// `lpm-server serve ...`.
@@ -213,6 +244,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Ca(command) => ca::run(command),
         Command::Sim(args) => sim::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Admin(command) => admin::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

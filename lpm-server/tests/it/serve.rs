@@ -117,3 +117,55 @@ fn serve_refuses_a_bad_configuration_in_one_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn admin_create_prints_a_password_and_totp_once_and_refuses_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/lpm.db", dir.path().display());
+    let run = || {
+        Command::new(BIN)
+            .args([
+                "admin",
+                "create",
+                "--username",
+                "Root.Admin",
+                "--role",
+                "admin",
+            ])
+            .env("PATCH_MANAGER__DATABASE__URL", &db)
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let out = String::from_utf8_lossy(&first.stdout);
+    let field = |name: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| panic!("no {name} in {out}"))
+    };
+    let password = field("password:");
+    let secret = field("totp secret:");
+    assert!(password.len() >= 16, "{password}");
+    assert!(field("totp uri:").starts_with("otpauth://totp/"), "{out}");
+    assert!(
+        secret.len() >= 32 && !secret.contains('='),
+        "base32 without padding: {secret}"
+    );
+    assert!(out.contains("created admin root.admin"), "{out}");
+
+    let again = run();
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(
+        !String::from_utf8_lossy(&again.stdout).contains(&password),
+        "nothing new is printed"
+    );
+}

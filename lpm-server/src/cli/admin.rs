@@ -1,0 +1,111 @@
+//! `lpm-server admin …`: account bootstrap on the host itself. There is never a default
+//! password: the first admin is created here, with a generated password and a TOTP secret
+//! shown once on the console.
+
+use lpm_core::model::{Role, Username};
+use lpm_core::rbac::Scope;
+use lpm_store::{Actor, Store, StoreError, StoreOptions};
+
+use crate::auth::{Argon2Params, ExposeSecret, PasswordHasher, generate_password, totp};
+use crate::cli::{AdminCommand, CliError};
+use crate::config::Config;
+
+/// The `system_config` key where `admin calibrate` records the Argon2id parameters.
+pub(crate) const ARGON2_KEY: &str = "auth.argon2";
+
+pub(crate) fn run(command: AdminCommand) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Invalid(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async move {
+        match command {
+            AdminCommand::Create {
+                config,
+                username,
+                role,
+            } => create(config.as_deref(), &username, role).await,
+        }
+    })
+}
+
+async fn open_store(config: Option<&std::path::Path>) -> Result<Store, CliError> {
+    let loaded =
+        Config::load(config, std::env::vars()).map_err(|e| CliError::Invalid(e.to_string()))?;
+    let url = loaded
+        .config
+        .database_url()
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    Store::open(&url, &StoreOptions::default())
+        .await
+        .map_err(|e| CliError::Invalid(format!("database: {e}")))
+}
+
+async fn create(
+    config: Option<&std::path::Path>,
+    username: &str,
+    role: crate::cli::RoleArg,
+) -> Result<(), CliError> {
+    let username = Username::new(username).map_err(|e| CliError::Invalid(e.to_string()))?;
+    let role = match role {
+        crate::cli::RoleArg::Admin => Role::Admin,
+        crate::cli::RoleArg::Operator => Role::Operator,
+    };
+    let store = open_store(config).await?;
+    let params: Argon2Params = store
+        .config_get(ARGON2_KEY)
+        .await
+        .map_err(|e| CliError::Invalid(format!("database: {e}")))?
+        .unwrap_or_default();
+    let hasher = PasswordHasher::new(params).map_err(|e| CliError::Invalid(e.to_string()))?;
+    let password = generate_password().map_err(|e| CliError::Invalid(e.to_string()))?;
+    let hash = hasher
+        .hash(&password)
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let secret = totp::new_secret().map_err(|e| CliError::Invalid(e.to_string()))?;
+    let uri = totp::otpauth_uri(&secret, username.as_str())
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+
+    // The host's own console is the trust anchor for the first account.
+    let system = Scope::system();
+    let admin = system
+        .require_admin()
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let actor = Actor {
+        user: None,
+        name: "lpm-server admin".into(),
+        ip: None,
+    };
+    let now = chrono::Utc::now();
+    let user = store
+        .create_user(&admin, &username, role, &[], &actor, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => {
+                CliError::Invalid(format!("a user named {username} already exists"))
+            }
+            other => CliError::Invalid(format!("database: {other}")),
+        })?;
+    let db = |e: StoreError| CliError::Invalid(format!("database: {e}"));
+    store
+        .set_password_hash(user.id, &hash, &actor, now)
+        .await
+        .map_err(db)?;
+    store
+        .begin_totp_enrolment(user.id, secret.expose_secret(), &actor, now)
+        .await
+        .map_err(db)?;
+    // The secret was shown only on this console: that is the enrolment.
+    store
+        .confirm_mfa(user.id, "totp", &actor, now)
+        .await
+        .map_err(db)?;
+    store.close().await;
+
+    println!("created {} {} (id {})", role.as_str(), username, user.id);
+    println!("password: {}", password.expose_secret());
+    println!("totp secret: {}", secret.expose_secret());
+    println!("totp uri: {uri}");
+    println!("These are shown once. Add the TOTP secret to an authenticator app, then sign in.");
+    Ok(())
+}
