@@ -25,6 +25,9 @@ pub(crate) fn run(command: AdminCommand) -> Result<(), CliError> {
                 username,
                 role,
             } => create(config.as_deref(), &username, role).await,
+            AdminCommand::Allowlist(crate::cli::AllowlistCommand::Reset { config }) => {
+                reset_allowlist(config.as_deref()).await
+            }
         }
     })
 }
@@ -107,5 +110,41 @@ async fn create(
     println!("totp secret: {}", secret.expose_secret());
     println!("totp uri: {uri}");
     println!("These are shown once. Add the TOTP secret to an authenticator app, then sign in.");
+    Ok(())
+}
+
+async fn reset_allowlist(config: Option<&std::path::Path>) -> Result<(), CliError> {
+    let store = open_store(config).await?;
+    let admin = Scope::system()
+        .require_admin()
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let actor = Actor {
+        user: None,
+        name: "lpm-server admin".into(),
+        ip: None,
+    };
+    let before: Option<Vec<String>> = store
+        .config_get(crate::http::allowlist::ALLOWLIST_KEY)
+        .await
+        .map_err(|e| CliError::Invalid(format!("database: {e}")))?;
+    let empty: Vec<String> = Vec::new();
+    store
+        .config_set(
+            &admin,
+            crate::http::allowlist::ALLOWLIST_KEY,
+            &empty,
+            &actor,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(|e| CliError::Invalid(format!("database: {e}")))?;
+    store.close().await;
+    println!(
+        "cleared the IP allowlist (was: {}); every address may connect after the server restarts",
+        before
+            .filter(|b| !b.is_empty())
+            .map(|b| b.join(", "))
+            .unwrap_or_else(|| "empty".into())
+    );
     Ok(())
 }

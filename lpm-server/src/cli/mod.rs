@@ -61,6 +61,22 @@ pub enum AdminCommand {
         #[arg(long, value_enum)]
         role: RoleArg,
     },
+    /// Manage the IP allowlist from the host itself.
+    #[command(subcommand)]
+    Allowlist(AllowlistCommand),
+}
+
+/// `lpm-server admin allowlist ...`.
+#[derive(Debug, Subcommand)]
+pub enum AllowlistCommand {
+    /// Clear the IP allowlist, so every address may connect again (TLS and authentication
+    /// still apply): the way back in after a list that shuts everyone out. A running server
+    /// picks it up at its next start.
+    Reset {
+        /// The configuration file (for the database); environment overrides apply.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 /// Roles the command line accepts.

@@ -169,3 +169,37 @@ fn admin_create_prints_a_password_and_totp_once_and_refuses_duplicates() {
         "nothing new is printed"
     );
 }
+
+#[tokio::test]
+async fn admin_allowlist_reset_is_the_way_back_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/lpm.db", dir.path().display());
+    let store = lpm_store::Store::open(&db, &lpm_store::StoreOptions::default())
+        .await
+        .unwrap();
+    let admin = lpm_core::rbac::Scope::system().require_admin().unwrap();
+    let shut_out = vec!["10.99.0.0/16".to_owned()];
+    store
+        .config_set(
+            &admin,
+            "security.ip_allowlist",
+            &shut_out,
+            &lpm_store::Actor::system(),
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let out = Command::new(BIN)
+        .args(["admin", "allowlist", "reset"])
+        .env("PATCH_MANAGER__DATABASE__URL", &db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("was: 10.99.0.0/16"));
+    let now: Option<Vec<String>> = store.config_get("security.ip_allowlist").await.unwrap();
+    assert_eq!(now, Some(vec![]));
+}
