@@ -224,53 +224,77 @@ pub(crate) async fn append(
     entry: &AuditEntry,
     at: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
+    append_all(tx, std::slice::from_ref(entry), at)
+        .await?
+        .ok_or_else(|| StoreError::corrupt("an append wrote no audit row"))
+}
+
+/// Appends rows in order inside `tx` and returns the last id (`None` for no entries): reads
+/// the chain head under its lock, hashes each row onto the previous, inserts them in multi-row
+/// statements and moves the head. Call it as the transaction's last write (see [`append`]).
+pub(crate) async fn append_all(
+    tx: &mut Tx,
+    entries: &[AuditEntry],
+    at: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
     let at = ts(at);
     let lock = if tx.is_postgres() { " FOR UPDATE" } else { "" };
     let head_sql = format!("SELECT head_id, head_hash FROM audit_chain WHERE id = 1{lock}");
-    let (head_id, head_hash): (i64, String) = with_tx!(tx, t => {
+    let (mut id, mut prev): (i64, String) = with_tx!(tx, t => {
         sqlx::query_as(sqlx::AssertSqlSafe(head_sql)).fetch_one(&mut **t).await?
     });
-    let id = head_id + 1;
-    // serde_json's default map is ordered, so this text is canonical for the same value.
-    let details = entry.details.to_string();
-    let actor_id = entry.actor_id.map(UserId::get);
-    let hash = row_hash(
-        id,
-        at,
-        actor_id,
-        &entry.actor,
-        &entry.action,
-        &entry.target_type,
-        entry.target_id.as_deref(),
-        entry.ip.as_deref(),
-        &details,
-        &head_hash,
-    );
-    with_tx!(tx, t => {
-        sqlx::query(
-            "INSERT INTO audit_log (id, at, actor_id, actor, action, target_type, target_id, ip, details, prev_hash, row_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(id)
-        .bind(at)
-        .bind(actor_id)
-        .bind(&entry.actor)
-        .bind(&entry.action)
-        .bind(&entry.target_type)
-        .bind(&entry.target_id)
-        .bind(&entry.ip)
-        .bind(&details)
-        .bind(&head_hash)
-        .bind(&hash)
-        .execute(&mut **t)
-        .await?;
-        sqlx::query("UPDATE audit_chain SET head_id = $1, head_hash = $2 WHERE id = 1")
-            .bind(id)
-            .bind(&hash)
-            .execute(&mut **t)
-            .await?;
-    });
-    Ok(id)
+    let mut records = Vec::with_capacity(entries.len());
+    for entry in entries {
+        id += 1;
+        let mut record = AuditRecord {
+            id,
+            at,
+            actor_id: entry.actor_id.map(UserId::get),
+            actor: entry.actor.clone(),
+            action: entry.action.clone(),
+            target_type: entry.target_type.clone(),
+            target_id: entry.target_id.clone(),
+            ip: entry.ip.clone(),
+            details: entry.details.to_string(),
+            prev_hash: std::mem::take(&mut prev),
+            row_hash: String::new(),
+        };
+        record.row_hash = record.compute_hash();
+        prev.clone_from(&record.row_hash);
+        records.push(record);
+    }
+    // 11 parameters a row; 1,000 rows stay under both backends' parameter limits.
+    for chunk in records.chunks(1000) {
+        with_tx!(tx, t => {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO audit_log (id, at, actor_id, actor, action, target_type, target_id, ip, details, prev_hash, row_hash) ",
+            );
+            insert.push_values(chunk, |mut row, r| {
+                row.push_bind(r.id)
+                    .push_bind(r.at)
+                    .push_bind(r.actor_id)
+                    .push_bind(&r.actor)
+                    .push_bind(&r.action)
+                    .push_bind(&r.target_type)
+                    .push_bind(&r.target_id)
+                    .push_bind(&r.ip)
+                    .push_bind(&r.details)
+                    .push_bind(&r.prev_hash)
+                    .push_bind(&r.row_hash);
+            });
+            insert.build().execute(&mut **t).await?;
+        });
+    }
+    if let Some(last) = records.last() {
+        with_tx!(tx, t => {
+            sqlx::query("UPDATE audit_chain SET head_id = $1, head_hash = $2 WHERE id = 1")
+                .bind(last.id)
+                .bind(&last.row_hash)
+                .execute(&mut **t)
+                .await?;
+        });
+    }
+    Ok(records.last().map(|r| r.id))
 }
 
 impl Store {
@@ -302,66 +326,10 @@ impl Store {
         entries: &[AuditEntry],
         at: DateTime<Utc>,
     ) -> Result<Option<i64>, StoreError> {
-        let at = ts(at);
         let mut tx = self.begin().await?;
-        let lock = if tx.is_postgres() { " FOR UPDATE" } else { "" };
-        let head_sql = format!("SELECT head_id, head_hash FROM audit_chain WHERE id = 1{lock}");
-        let (mut id, mut prev): (i64, String) = with_tx!(tx, t => {
-            sqlx::query_as(sqlx::AssertSqlSafe(head_sql)).fetch_one(&mut **t).await?
-        });
-        let mut records = Vec::with_capacity(entries.len());
-        for entry in entries {
-            id += 1;
-            let mut record = AuditRecord {
-                id,
-                at,
-                actor_id: entry.actor_id.map(UserId::get),
-                actor: entry.actor.clone(),
-                action: entry.action.clone(),
-                target_type: entry.target_type.clone(),
-                target_id: entry.target_id.clone(),
-                ip: entry.ip.clone(),
-                details: entry.details.to_string(),
-                prev_hash: std::mem::take(&mut prev),
-                row_hash: String::new(),
-            };
-            record.row_hash = record.compute_hash();
-            prev.clone_from(&record.row_hash);
-            records.push(record);
-        }
-        // 11 parameters a row; 1,000 rows stay under both backends' parameter limits.
-        for chunk in records.chunks(1000) {
-            with_tx!(tx, t => {
-                let mut insert = sqlx::QueryBuilder::new(
-                    "INSERT INTO audit_log (id, at, actor_id, actor, action, target_type, target_id, ip, details, prev_hash, row_hash) ",
-                );
-                insert.push_values(chunk, |mut row, r| {
-                    row.push_bind(r.id)
-                        .push_bind(r.at)
-                        .push_bind(r.actor_id)
-                        .push_bind(&r.actor)
-                        .push_bind(&r.action)
-                        .push_bind(&r.target_type)
-                        .push_bind(&r.target_id)
-                        .push_bind(&r.ip)
-                        .push_bind(&r.details)
-                        .push_bind(&r.prev_hash)
-                        .push_bind(&r.row_hash);
-                });
-                insert.build().execute(&mut **t).await?;
-            });
-        }
-        if let Some(last) = records.last() {
-            with_tx!(tx, t => {
-                sqlx::query("UPDATE audit_chain SET head_id = $1, head_hash = $2 WHERE id = 1")
-                    .bind(last.id)
-                    .bind(&last.row_hash)
-                    .execute(&mut **t)
-                    .await?;
-            });
-        }
+        let last = append_all(&mut tx, entries, at).await?;
         tx.commit().await?;
-        Ok(records.last().map(|r| r.id))
+        Ok(last)
     }
 
     /// Reads the chain from the prune point to the head and reports the first broken row.
