@@ -66,14 +66,7 @@ impl Store {
     ) -> Result<Page<UserSummary>, StoreError> {
         const FILTER: &str = "($1 IS NULL OR role = $1) AND ($2 IS NULL OR disabled = $2) AND ($3 IS NULL OR username LIKE $3)";
         let role = query.role.map(Role::as_str);
-        let search = query.search.as_deref().map(|s| {
-            let cleaned: String = s
-                .to_lowercase()
-                .chars()
-                .filter(|c| !matches!(c, '%' | '_' | '\\'))
-                .collect();
-            format!("%{cleaned}%")
-        });
+        let search = query.search.as_deref().map(crate::fleet::like_pattern);
         let (total, rows): (i64, Vec<UserListRow>) = with_db!(self, db => {
             let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM users WHERE {FILTER}")))
                 .bind(role).bind(query.disabled).bind(&search).fetch_one(db).await?;
@@ -85,10 +78,28 @@ impl Store {
             .fetch_all(db).await?;
             (total, rows)
         });
+        // One query for the whole page's memberships, not one per user.
+        let mut memberships: std::collections::BTreeMap<i64, Vec<GroupId>> =
+            std::collections::BTreeMap::new();
+        if !rows.is_empty() {
+            let sql = format!(
+                "SELECT user_id, group_id FROM user_groups WHERE user_id IN ({}) ORDER BY group_id",
+                crate::fleet::join_ids(rows.iter().map(|r| r.id))
+            );
+            let pairs: Vec<(i64, i64)> = with_db!(self, db => {
+                sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?
+            });
+            for (user, group) in pairs {
+                memberships
+                    .entry(user)
+                    .or_default()
+                    .push(GroupId::new(group)?);
+            }
+        }
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let id = UserId::new(r.id)?;
-            let groups = self.get_user(id).await?.groups;
+            let groups = memberships.remove(&r.id).unwrap_or_default();
             items.push(UserSummary {
                 user: User {
                     id,

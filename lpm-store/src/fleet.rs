@@ -486,7 +486,7 @@ pub(crate) fn foreign_key(err: sqlx::Error, what: &'static str) -> StoreError {
 }
 
 /// A case-insensitive `LIKE` pattern matching `text` anywhere, with wildcards in it escaped away.
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let cleaned: String = text
         .to_lowercase()
         .chars()
