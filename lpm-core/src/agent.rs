@@ -11,6 +11,7 @@ use crate::model::{PackageManager, word_enum};
 /// How the retry engine must treat an agent failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AgentErrorClass {
     /// Refused, timed out, reset, 5xx, 503 while rebooting: retry with backoff.
     Transient,
@@ -42,6 +43,7 @@ impl AgentError {
 /// Severity of an available patch, as the agent reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     /// Fix at once.
     Critical,
@@ -149,6 +151,7 @@ pub struct PatchReport {
 /// The state of a job on an agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AgentJobState {
     /// Accepted, not started.
     Queued,
@@ -183,6 +186,7 @@ impl AgentJobState {
 /// What a package change did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ChangeAction {
     /// A newer version replaced the old one.
     Upgrade,

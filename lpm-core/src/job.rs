@@ -35,6 +35,7 @@ use crate::model::word_enum;
 /// What a job asks the agents to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum JobKind {
     /// Apply available patches (all, or a named list).
     ApplyPatches,
@@ -77,6 +78,7 @@ word_enum!(Schedule, "schedule", { NextWindow => "next_window", Immediate => "im
 /// Whether the agent reboots after applying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RebootPolicy {
     /// Never reboot.
     #[default]
@@ -135,6 +137,7 @@ pub struct TransitionError {
 /// The state of a whole job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum JobState {
     /// No host row has started.
     Queued,
@@ -222,6 +225,7 @@ impl JobState {
 /// The state of one host's row within a job (see the module docs for the diagram).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum JobHostState {
     /// Waiting for a window or a worker.
     Queued,

@@ -50,6 +50,7 @@ pub(crate) use word_enum;
 /// What a user may do (SDD §7.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Full access to every resource and setting.
     Admin,
@@ -66,6 +67,7 @@ word_enum!(Role, "role", { Admin => "admin", Operator => "operator" });
 /// being retried. `unreachable`: retries exhausted; flagged in reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum HostStatus {
     /// Registered, never reached.
     Pending,
@@ -90,6 +92,7 @@ word_enum!(HostStatus, "host status", {
 /// The package manager a host's agent drives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PackageManager {
     /// Debian, Ubuntu.
     Apt,

@@ -19,6 +19,7 @@
 
 mod error;
 pub mod jwt;
+pub mod keyring;
 pub mod password;
 pub mod secrets;
 pub mod throttle;
@@ -29,6 +30,7 @@ pub use jwt::{
     ACCESS_TTL, AccessClaims, Amr, MFA_TOKEN_TTL, MfaClaims, MfaPurpose, SigningKey, Verifier,
     VerifyingKey, issue, issue_enrolment_token, issue_mfa_token, rotation_due, verify_until,
 };
+pub use keyring::{KeyRing, Keys};
 pub use password::{
     Argon2Params, CalibrationResult, PasswordHasher, calibrate, check_password_policy,
     generate_password,

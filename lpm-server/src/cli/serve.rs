@@ -12,10 +12,14 @@ use lpm_ca::time::OffsetDateTime;
 use lpm_ca::{CA_CERT_FILE, Ca, inspect, renewal_due};
 use lpm_store::{Store, StoreOptions};
 
+use crate::auth::{
+    Argon2Params, KeyRing, PasswordHasher, SigningKey, Throttle, ThrottleConfig, VerifyingKey,
+};
+use crate::cli::admin::ARGON2_KEY;
 use crate::cli::{CliError, ServeArgs, ca, wait_for_stop};
 use crate::clock::SystemClock;
 use crate::config::{Config, WebTls, read_secret_file};
-use crate::http::{AppState, app, serve, web_tls_config};
+use crate::http::{AppState, AuthContext, app, serve, web_tls_config};
 
 /// The web certificate and key the internal-CA strategy keeps in the data directory.
 const WEB_CERT_FILE: &str = "web.crt";
@@ -86,7 +90,13 @@ async fn run_server(config: Config) -> Result<(), CliError> {
     };
     let tls = web_tls_config(&cert_pem, &key_pem).map_err(|e| CliError::Invalid(e.to_string()))?;
 
-    let state = AppState::new(store.clone(), Arc::new(SystemClock));
+    let auth = auth_context(&store, &config.data_dir).await?;
+    let mut state = AppState::new(store.clone(), Arc::new(SystemClock), Arc::new(auth));
+    state.data_dir = Some(config.data_dir.clone());
+    let ca_dir = config.data_dir.join("ca");
+    if ca_dir.join(CA_CERT_FILE).exists() {
+        state.ca = Some(Arc::new(Ca::load(&ca_dir)?));
+    }
     state
         .allowlist
         .reload(&store)
@@ -117,6 +127,56 @@ async fn run_server(config: Config) -> Result<(), CliError> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The JWT signing key file in the data directory (mode 0600; only the web process reads it).
+const JWT_KEY_FILE: &str = "jwt-signing.pem";
+
+/// Authentication at startup: the calibrated Argon2 parameters from `system_config` (the SDD's
+/// starting point until `admin calibrate` ran), the signing key from the data directory
+/// (created and published on first start) and every verifying key still published.
+async fn auth_context(store: &Store, data_dir: &Path) -> Result<AuthContext, CliError> {
+    let db = |e: lpm_store::StoreError| CliError::Invalid(format!("database: {e}"));
+    let auth = |e: crate::auth::AuthError| CliError::Invalid(e.to_string());
+    let now = chrono::Utc::now();
+    let params: Argon2Params = store
+        .config_get(ARGON2_KEY)
+        .await
+        .map_err(db)?
+        .unwrap_or_default();
+    let hasher = PasswordHasher::new(params).map_err(auth)?;
+    let key_path = data_dir.join(JWT_KEY_FILE);
+    let signing = if key_path.exists() {
+        SigningKey::load(&key_path).map_err(auth)?
+    } else {
+        let key = SigningKey::generate().map_err(auth)?;
+        key.save(&key_path).map_err(auth)?;
+        key
+    };
+    let mut published = store.jwt_verifying_keys(now).await.map_err(db)?;
+    if !published.iter().any(|k| k.kid == signing.kid()) {
+        let until = crate::auth::verify_until(now);
+        store
+            .publish_jwt_key(signing.kid(), signing.public_pem(), now, until)
+            .await
+            .map_err(db)?;
+        published = store.jwt_verifying_keys(now).await.map_err(db)?;
+    }
+    tracing::info!(kid = signing.kid(), argon2 = ?params, "authentication ready");
+    let keys = KeyRing::new(
+        signing,
+        published.into_iter().map(|k| VerifyingKey {
+            kid: k.kid,
+            public_pem: k.public_key,
+            verify_until: k.verify_until,
+        }),
+    )
+    .map_err(auth)?;
+    Ok(AuthContext::new(
+        keys,
+        hasher,
+        Throttle::new(ThrottleConfig::default()),
+    ))
 }
 
 /// The web certificate from the internal CA in `DATA/ca` (created on first start), reused

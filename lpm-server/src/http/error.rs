@@ -151,5 +151,26 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// The error envelope as the OpenAPI document describes it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// The inside of the error envelope (SDD §8.4).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// A stable snake_case code clients can branch on.
+    pub code: String,
+    /// A human-readable explanation, safe to show.
+    pub message: String,
+    /// The ULID of the request, as in the `X-Request-Id` header and the server's log.
+    pub request_id: String,
+    /// Structured detail: `fields` for a 422, `retry_after_s` for a 429, else empty.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
 /// What every handler returns.
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -3,15 +3,22 @@
 //!
 //! **Architecture invariant:** only lpm-server knows axum.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use lpm_core::ports::Clock;
 use lpm_store::Store;
 
+use crate::auth::{
+    Argon2Params, AuthError, KeyRing, PasswordHasher, Throttle, ThrottleConfig, VerifyingKey,
+};
+
 pub mod allowlist;
+pub mod api;
 pub mod error;
 pub mod extract;
 pub mod request_id;
@@ -35,25 +42,105 @@ pub struct AppState {
     pub worker_stale_after: Duration,
     /// The IP allowlist enforced before anything else.
     pub allowlist: allowlist::IpAllowlist,
+    /// Keys, password hashing, throttling and the session cache.
+    pub auth: Arc<AuthContext>,
+    /// The internal CA (with its private key), when this process holds it: certificate
+    /// endpoints answer 503 `ca_unavailable` without it.
+    pub ca: Option<Arc<lpm_ca::Ca>>,
+    /// The data directory (CA, CRL, keys), when there is one.
+    pub data_dir: Option<PathBuf>,
+    /// The OpenAPI document served at `/api/v1/openapi.json`.
+    pub openapi: Arc<serde_json::Value>,
+}
+
+/// What authentication needs at runtime.
+#[derive(Debug)]
+pub struct AuthContext {
+    /// The JWT signing key and the published verifying keys.
+    pub keys: KeyRing,
+    /// Argon2id with this deployment's calibrated parameters.
+    pub hasher: PasswordHasher,
+    /// Login throttling by address and account.
+    pub throttle: Throttle,
+    /// Cached user rows for the `Caller` extractor.
+    pub sessions: api::SessionCache,
+}
+
+impl AuthContext {
+    /// A context over these parts.
+    pub fn new(keys: KeyRing, hasher: PasswordHasher, throttle: Throttle) -> Self {
+        Self {
+            keys,
+            hasher,
+            throttle,
+            sessions: api::SessionCache::default(),
+        }
+    }
+
+    /// A context for tests and tools: a fresh unpublished key accepted for a day from `now`,
+    /// cheap Argon2 parameters (never for real accounts) and the default throttle.
+    pub fn ephemeral(now: DateTime<Utc>) -> Result<Self, AuthError> {
+        let cheap = Argon2Params {
+            m_kib: 1024,
+            t: 1,
+            p: 1,
+        };
+        Ok(Self::new(
+            KeyRing::ephemeral(now + Duration::days(1))?,
+            PasswordHasher::new(cheap)?,
+            Throttle::new(ThrottleConfig::default()),
+        ))
+    }
+
+    /// Reloads the published verifying keys (another process may have rotated), keeping the
+    /// current signing key and its own verifying key.
+    pub async fn reload_verifying_keys(&self, store: &Store, now: DateTime<Utc>) -> ApiResult<()> {
+        let published = store.jwt_verifying_keys(now).await?;
+        let keys = self.keys.keys();
+        let own = keys.signing.verifying_key(now + Duration::days(1));
+        let mut all: Vec<VerifyingKey> = published
+            .into_iter()
+            .map(|k| VerifyingKey {
+                kid: k.kid,
+                public_pem: k.public_key,
+                verify_until: k.verify_until,
+            })
+            .collect();
+        if !all.iter().any(|k| k.kid == own.kid) {
+            all.push(own);
+        }
+        self.keys
+            .replace(keys.signing.clone(), all)
+            .map_err(ApiError::internal)
+    }
 }
 
 impl AppState {
-    /// State over a store and a clock, with the default staleness limit of 90 s (three beats).
-    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+    /// State over a store, a clock and the authentication context, with the default
+    /// staleness limit of 90 s (three beats), no CA and no data directory.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, auth: Arc<AuthContext>) -> Self {
         Self {
             store,
             clock,
             worker_stale_after: Duration::seconds(90),
             allowlist: allowlist::IpAllowlist::default(),
+            auth,
+            ca: None,
+            data_dir: None,
+            openapi: Arc::new(openapi_json()),
         }
     }
 }
 
 /// The whole application as a router, for `serve` and for tests that call it without a socket.
 pub fn app(state: AppState) -> Router {
+    let (api, _) = api::routes().split_for_parts();
     Router::new()
         .route("/status/health", get(status::health))
+        .route("/api/v1/openapi.json", get(openapi_document))
+        .merge(api)
         .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Layers run outside-in: the request id first (so refusals carry one), then the
         // allowlist, before any route or authentication.
         .layer(axum::middleware::from_fn_with_state(
@@ -62,6 +149,21 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(request_id::assign_request_id))
         .with_state(state)
+}
+
+/// The largest request body accepted (1 MiB): enough for any API call, small enough that a
+/// flood of large bodies costs little.
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// The OpenAPI document as JSON, as committed in `openapi/openapi.json`.
+pub fn openapi_json() -> serde_json::Value {
+    serde_json::to_value(api::openapi()).unwrap_or_default()
+}
+
+async fn openapi_document(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<serde_json::Value> {
+    axum::Json((*state.openapi).clone())
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 use lpm_ca::Ca;
 use lpm_core::ports::ManualClock;
-use lpm_server::http::{AppState, app, serve, web_tls_config};
+use lpm_server::http::{AppState, AuthContext, app, serve, web_tls_config};
 use lpm_store::{Store, StoreOptions};
 use tokio::sync::oneshot;
 
@@ -35,7 +35,8 @@ impl TestServer {
         let url = format!("sqlite://{}", dir.path().join("lpm.db").display());
         let store = Store::open(&url, &StoreOptions::default()).await.unwrap();
         let clock = ManualClock::new(now);
-        let state = AppState::new(store.clone(), Arc::new(clock.clone()));
+        let auth = AuthContext::ephemeral(now).unwrap();
+        let state = AppState::new(store.clone(), Arc::new(clock.clone()), Arc::new(auth));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stopped) = oneshot::channel::<()>();

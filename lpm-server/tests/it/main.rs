@@ -1,6 +1,7 @@
 //! Integration tests of the `lpm-server` binary: the CA commands checked with OpenSSL, bad
 //! input refused in one line without changes, and `sim` serving mTLS until stopped.
 
+mod api;
 mod ca;
 mod http;
 mod serve;

@@ -1,0 +1,10 @@
+//! The audit log: query and chain verification.
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::http::AppState;
+
+/// This module's routes.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+}

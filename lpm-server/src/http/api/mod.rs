@@ -1,0 +1,113 @@
+//! The manager's REST API under `/api/v1`: one module per resource, each contributing its
+//! routes and their OpenAPI description through `utoipa-axum`, so the published document is
+//! made from the handlers' own types.
+//!
+//! Conventions every module keeps:
+//! - Handlers take [`Caller`] (401 without a valid access token) and pass its `scope` to the
+//!   store for anything host-scoped: a host out of scope answers 404, exactly like a missing one.
+//!   Admin-only operations call [`Caller::require_admin`] first (403 `admin_required`).
+//! - Request bodies arrive through [`ApiJson`](crate::http::ApiJson) and query strings through
+//!   [`ApiQuery`](crate::http::ApiQuery), so malformed input is a 400/422 in the SDD §8.4
+//!   envelope; validation that needs more than serde answers
+//!   [`ApiError::invalid_field`](crate::http::ApiError::invalid_field).
+//! - Lists take [`PageParams`] and `sort` ([`parse_sort`]) and answer [`Paged`].
+//! - Every change is audited by the store in the change's own transaction (pass
+//!   `caller.actor`).
+//! - Response bodies are this crate's own `…View` types (with `ToSchema`), never storage rows.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::http::{ApiError, ApiResult, AppState};
+
+pub mod audit;
+pub mod auth;
+pub mod caller;
+pub mod certificates;
+pub mod discovery;
+pub mod fleet;
+pub mod groups;
+pub mod hosts;
+pub mod jobs;
+pub mod page;
+pub mod reports;
+pub mod settings;
+pub mod users;
+pub mod windows;
+
+pub use caller::{Caller, Credential, SessionCache};
+pub use page::{PageParams, Paged, parse_sort};
+
+/// The document's frame: title, version, the bearer scheme and the tags.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "lpm manager API",
+        description = "Patch a fleet of Linux servers safely: hosts, groups, maintenance windows, \
+                       jobs, discovery, certificates, reports and the audit log. Every error is \
+                       `{\"error\": {code, message, request_id, details}}`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "auth", description = "Log in, second factors, sessions"),
+        (name = "users", description = "Accounts, roles and sessions (admin)"),
+        (name = "groups", description = "Host groups and their members"),
+        (name = "hosts", description = "Managed hosts, their patches and packages"),
+        (name = "windows", description = "Maintenance windows per host"),
+        (name = "jobs", description = "Patch, install, remove, reboot and rollback jobs"),
+        (name = "discovery", description = "CIDR scans for agents"),
+        (name = "certificates", description = "The internal CA and issued certificates"),
+        (name = "settings", description = "Runtime settings (admin)"),
+        (name = "status", description = "Fleet summary"),
+        (name = "audit", description = "The tamper-evident audit log"),
+        (name = "reports", description = "Compliance, patch history, vulnerability and audit reports")
+    )
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// Every `/api/v1` route with its OpenAPI description.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::routes())
+        .merge(users::routes())
+        .merge(groups::routes())
+        .merge(hosts::routes())
+        .merge(windows::routes())
+        .merge(jobs::routes())
+        .merge(discovery::routes())
+        .merge(certificates::routes())
+        .merge(settings::routes())
+        .merge(fleet::routes())
+        .merge(audit::routes())
+        .merge(reports::routes())
+}
+
+/// The OpenAPI document of the whole API, as committed in `openapi/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// A path id as its typed id; an id that cannot exist (zero, negative) is a 404 like any
+/// other missing `what`.
+pub fn id_or_404<T, E>(
+    raw: i64,
+    what: &str,
+    new: impl FnOnce(i64) -> Result<T, E>,
+) -> ApiResult<T> {
+    new(raw).map_err(|_| ApiError::not_found(what))
+}

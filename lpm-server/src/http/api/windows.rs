@@ -1,0 +1,10 @@
+//! Maintenance windows per host.
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::http::AppState;
+
+/// This module's routes.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+}
