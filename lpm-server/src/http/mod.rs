@@ -51,6 +51,8 @@ pub struct AppState {
     pub data_dir: Option<PathBuf>,
     /// The OpenAPI document served at `/api/v1/openapi.json`.
     pub openapi: Arc<serde_json::Value>,
+    /// Job events relayed to browsers.
+    pub events: Arc<api::ws::JobEventHub>,
 }
 
 /// What authentication needs at runtime.
@@ -128,6 +130,7 @@ impl AppState {
             ca: None,
             data_dir: None,
             openapi: Arc::new(openapi_json()),
+            events: Arc::default(),
         }
     }
 }

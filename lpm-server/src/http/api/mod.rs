@@ -35,6 +35,7 @@ pub mod reports;
 pub mod settings;
 pub mod users;
 pub mod windows;
+pub mod ws;
 
 pub use caller::{Caller, Credential, SessionCache};
 pub use page::{PageParams, Paged, parse_sort};
@@ -95,6 +96,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(fleet::routes())
         .merge(audit::routes())
         .merge(reports::routes())
+        .merge(ws::routes())
 }
 
 /// The OpenAPI document of the whole API, as committed in `openapi/openapi.json`.
