@@ -3,10 +3,11 @@
 
 mod admin;
 mod ca;
+mod demo;
 mod serve;
 mod sim;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,6 +44,29 @@ pub enum Command {
     /// Manage accounts from the host itself (the first admin, recovery).
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// A working system in one command: SQLite, the internal CA, an admin (credentials printed
+    /// and saved), simulated agents in two groups, served over HTTPS until Ctrl-C.
+    Demo(DemoArgs),
+}
+
+/// `lpm-server demo ...`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Where everything lives (created with mode 0700; a second run reuses it).
+    #[arg(long, value_name = "D", default_value = "lpm-data")]
+    pub data_dir: PathBuf,
+    /// How many simulated agents.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub agents: usize,
+    /// The HTTPS address to serve on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
+    pub listen: SocketAddr,
+    /// The first agent's loopback address; the others follow.
+    #[arg(long, value_name = "IP", default_value = "127.0.10.1")]
+    pub first_agent_ip: Ipv4Addr,
+    /// The port every simulated agent listens on.
+    #[arg(long, value_name = "PORT", default_value_t = 12443)]
+    pub agent_port: u16,
 }
 
 /// `lpm-server admin ...`.
@@ -261,6 +285,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sim(args) => sim::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Admin(command) => admin::run(command),
+        Command::Demo(args) => demo::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

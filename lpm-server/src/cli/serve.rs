@@ -42,7 +42,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<(), CliError> {
     runtime.block_on(run_server(loaded.config))
 }
 
-fn init_logging(level: &str, format: &str) -> Result<(), CliError> {
+pub(crate) fn init_logging(level: &str, format: &str) -> Result<(), CliError> {
     let filter = tracing_subscriber::EnvFilter::try_new(level)
         .map_err(|e| CliError::Invalid(format!("log.level {level:?}: {e}")))?;
     let builder = tracing_subscriber::fmt()
@@ -60,7 +60,7 @@ fn init_logging(level: &str, format: &str) -> Result<(), CliError> {
     result.map_err(|e| CliError::Invalid(format!("cannot start logging: {e}")))
 }
 
-async fn run_server(config: Config) -> Result<(), CliError> {
+pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
     make_private_dir(&config.data_dir)?;
     let url = config
         .database_url()
