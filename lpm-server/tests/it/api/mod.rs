@@ -6,3 +6,4 @@ mod groups;
 mod harness;
 mod hosts;
 mod users;
+mod windows;
