@@ -5,5 +5,6 @@ mod groups;
 #[allow(dead_code)]
 mod harness;
 mod hosts;
+mod rbac;
 mod users;
 mod windows;
