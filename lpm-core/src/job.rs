@@ -66,6 +66,7 @@ word_enum!(JobKind, "job kind", {
 /// When a job may start on each host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Schedule {
     /// At each host's next maintenance window.
     NextWindow,

@@ -45,6 +45,19 @@ pub struct HostDetail {
     pub pending_critical: i64,
 }
 
+/// A host's health as one poll found it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HealthSnapshot {
+    /// When the poll ran.
+    pub collected_at: DateTime<Utc>,
+    /// The agent answered and said ok.
+    pub ok: bool,
+    /// Why not, when not.
+    pub error: Option<String>,
+    /// What the agent reported (version, uptime, checks), as the poller stored it.
+    pub details: serde_json::Value,
+}
+
 #[derive(Debug, sqlx::FromRow)]
 struct DetailRow {
     hostname: Option<String>,
@@ -262,6 +275,31 @@ impl Store {
                     checked_at: checked.unwrap_or(at),
                 },
             ))
+        })
+        .transpose()
+    }
+
+    /// The last health snapshot of a host in scope.
+    pub async fn latest_health(
+        &self,
+        scope: &Scope,
+        host: HostId,
+    ) -> Result<Option<HealthSnapshot>, StoreError> {
+        self.get_host(scope, host).await?;
+        let row: Option<(DateTime<Utc>, bool, Option<String>, String)> = with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT collected_at, ok, error, details FROM host_health_data WHERE host_id = $1 \
+                 ORDER BY collected_at DESC, id DESC LIMIT 1",
+            )
+            .bind(host.get()).fetch_optional(db).await?
+        });
+        row.map(|(collected_at, ok, error, details)| {
+            Ok(HealthSnapshot {
+                collected_at,
+                ok,
+                error,
+                details: serde_json::from_str(&details).map_err(StoreError::corrupt)?,
+            })
         })
         .transpose()
     }

@@ -562,3 +562,69 @@ pub(crate) async fn settle_if_done(
     )
     .await
 }
+
+/// One job as it touched one host: the job and that host's row of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostJob {
+    /// The job.
+    pub job: JobSummary,
+    /// The host's row of the job.
+    pub row: JobHostRecord,
+}
+
+impl Store {
+    /// A page of the jobs that touched a host in scope, newest first.
+    pub async fn list_host_jobs(
+        &self,
+        scope: &Scope,
+        host: HostId,
+        page: PageRequest,
+    ) -> Result<Page<HostJob>, StoreError> {
+        self.get_host(scope, host).await?;
+        let rows_sql = format!(
+            "SELECT {JOB_HOST_COLUMNS} FROM patch_job_hosts r WHERE r.host_id = $1 \
+             ORDER BY r.job_id DESC, r.id DESC LIMIT $2 OFFSET $3"
+        );
+        let (total, rows): (i64, Vec<JobHostRow>) = with_db!(self, db => {
+            let total = sqlx::query_scalar("SELECT COUNT(*) FROM patch_job_hosts WHERE host_id = $1")
+                .bind(host.get()).fetch_one(db).await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+                .bind(host.get()).bind(page.limit()).bind(page.offset())
+                .fetch_all(db).await?;
+            (total, rows)
+        });
+        let rows = rows
+            .into_iter()
+            .map(JobHostRecord::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut jobs = std::collections::BTreeMap::new();
+        if !rows.is_empty() {
+            let jobs_sql = format!(
+                "SELECT {JOB_COLUMNS} FROM patch_jobs j WHERE j.id IN ({})",
+                join_ids(rows.iter().map(|r| r.job.get()))
+            );
+            let found: Vec<JobRow> = with_db!(self, db => {
+                sqlx::query_as(sqlx::AssertSqlSafe(jobs_sql)).fetch_all(db).await?
+            });
+            for job in found {
+                let job = JobSummary::try_from(job)?;
+                jobs.insert(job.id, job);
+            }
+        }
+        let items = rows
+            .into_iter()
+            .map(|row| {
+                let job = jobs.get(&row.job).cloned().ok_or_else(|| {
+                    StoreError::corrupt(format!("job host {} without its job", row.id))
+                })?;
+                Ok(HostJob { job, row })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Page {
+            items,
+            total,
+            page: page.page(),
+            per_page: page.per_page(),
+        })
+    }
+}

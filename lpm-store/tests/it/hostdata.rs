@@ -196,7 +196,43 @@ async fn cve_history_records_first_seen_and_fixed(t: TestStore) {
     );
 }
 
+async fn the_latest_health_snapshot_is_read_in_scope(t: TestStore) {
+    let s = &t.store;
+    let (a, b) = (group(s, "a").await, group(s, "b").await);
+    let host = hosts(s, 1, &[b]).await[0];
+    assert_eq!(s.latest_health(&admin_scope(), host).await.unwrap(), None);
+    let checks = serde_json::json!({"version": "1.4.2", "checks": [["disk", "ok"]]});
+    s.record_health_snapshot(host, true, None, &checks, t0())
+        .await
+        .unwrap();
+    let later = t0() + Duration::minutes(1);
+    s.record_health_snapshot(
+        host,
+        false,
+        Some("connection refused"),
+        &serde_json::json!({}),
+        later,
+    )
+    .await
+    .unwrap();
+    let latest = s
+        .latest_health(&admin_scope(), host)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (latest.collected_at, latest.ok, latest.error.as_deref()),
+        (later, false, Some("connection refused"))
+    );
+    let (_, other) = operator(s, "op-a", &[a]).await;
+    assert!(matches!(
+        s.latest_health(&other, host).await,
+        Err(StoreError::NotFound { what: "host" })
+    ));
+}
+
 crate::on_both_backends!(
+    the_latest_health_snapshot_is_read_in_scope,
     facts_and_snapshots_reach_the_host_detail,
     cve_history_records_first_seen_and_fixed
 );

@@ -357,7 +357,90 @@ async fn invalid_jobs_write_nothing(t: TestStore) {
     );
 }
 
+async fn host_jobs_are_listed_newest_first_in_scope(t: TestStore) {
+    let s = &t.store;
+    let (a, b) = (group(s, "a").await, group(s, "b").await);
+    let ids = hosts(s, 2, &[a]).await;
+    let other = s
+        .create_host(
+            &admin_scope(),
+            &crate::harness::ip_host(9),
+            &[b],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let (_, scope) = operator(s, "op", &[a]).await;
+    let first = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::Refresh, &[ids[0]]),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let second = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::ApplyPatches, &ids),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    s.create_job(
+        &admin_scope(),
+        &immediate(JobKind::Reboot, &[ids[1]]),
+        &actor(),
+        t0(),
+    )
+    .await
+    .unwrap();
+
+    let page = s
+        .list_host_jobs(&scope, ids[0], PageRequest::default())
+        .await
+        .unwrap();
+    let seen: Vec<(JobId, JobKind, lpm_core::ids::HostId)> = page
+        .items
+        .iter()
+        .map(|j| (j.job.id, j.job.kind, j.row.host))
+        .collect();
+    assert_eq!(
+        (page.total, seen),
+        (
+            2,
+            vec![
+                (second, JobKind::ApplyPatches, ids[0]),
+                (first, JobKind::Refresh, ids[0])
+            ]
+        )
+    );
+    assert_eq!(page.items[0].job.host_count, 2);
+    let second_page = s
+        .list_host_jobs(&scope, ids[0], PageRequest::new(2, 1).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(second_page.items[0].job.id, first);
+    assert!(matches!(
+        s.list_host_jobs(&scope, other, PageRequest::default())
+            .await,
+        Err(StoreError::NotFound { what: "host" })
+    ));
+    assert_eq!(
+        s.list_host_jobs(&admin_scope(), other, PageRequest::default())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}
+
 crate::on_both_backends!(
+    host_jobs_are_listed_newest_first_in_scope,
     jobs_settle_from_their_hosts,
     cancel_stops_rows_not_yet_sent,
     jobs_respect_scope,
