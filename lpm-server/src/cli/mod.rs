@@ -3,7 +3,7 @@
 
 mod admin;
 mod ca;
-mod serve;
+pub(crate) mod serve;
 mod sim;
 
 use std::net::IpAddr;

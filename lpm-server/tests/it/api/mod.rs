@@ -5,3 +5,4 @@ mod certificates;
 #[allow(dead_code)]
 mod harness;
 mod hosts;
+mod settings;
