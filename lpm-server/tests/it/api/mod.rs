@@ -5,4 +5,5 @@ mod certificates;
 #[allow(dead_code)]
 mod harness;
 mod hosts;
+mod reports;
 mod settings;
