@@ -203,6 +203,7 @@ pub struct CertificateBundleView {
 #[into_params(parameter_in = Query)]
 pub struct CertificateFilters {
     /// Only certificates for this purpose.
+    #[param(inline)]
     pub purpose: Option<CertificatePurpose>,
     /// Only certificates of this host.
     pub host: Option<i64>,

@@ -54,6 +54,9 @@ pub const MAX_AUDIT_ROWS_IN_MEMORY: i64 = 100_000;
 /// Audit rows per database page while streaming.
 const AUDIT_PAGE: u32 = 1000;
 
+/// The most group or host ids one report request may list.
+const MAX_LISTED: usize = 500;
+
 /// CSV chunks in flight between the writer and the connection.
 const STREAM_CHUNKS: usize = 4;
 
@@ -85,12 +88,13 @@ impl ReportFormat {
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// `json` (default), `csv` or `pdf`.
+    #[param(inline)]
     pub format: Option<ReportFormat>,
-    /// Only hosts in one of these groups (ids).
+    /// Only hosts in one of these groups (ids, at most 500).
     #[param(value_type = Option<Vec<i64>>, style = Form, explode = false)]
     #[serde(default, deserialize_with = "comma_list")]
     pub group: Option<Vec<i64>>,
-    /// Only these hosts (ids).
+    /// Only these hosts (ids, at most 500).
     #[param(value_type = Option<Vec<i64>>, style = Form, explode = false)]
     #[serde(default, deserialize_with = "comma_list")]
     pub host: Option<Vec<i64>>,
@@ -430,6 +434,14 @@ async fn resolve(
     }
     let group_ids = params.group.clone().unwrap_or_default();
     let host_ids = params.host.clone().unwrap_or_default();
+    for (field, count) in [("group", group_ids.len()), ("host", host_ids.len())] {
+        if count > MAX_LISTED {
+            return Err(ApiError::invalid_field(
+                field,
+                format!("at most {MAX_LISTED} ids; select by group instead"),
+            ));
+        }
+    }
     let mut selection = HostSelection::default();
     let mut group_names = Vec::new();
     if !group_ids.is_empty() {

@@ -611,6 +611,10 @@ async fn filters_narrow_reports_and_bad_ones_are_refused() {
         format!("vulnerability?since={now}&until={now}"),
         "vulnerability?since=yesterday".to_owned(),
         "audit?host=1".to_owned(),
+        format!(
+            "compliance?host={}",
+            vec![hid(&fleet.host_a).to_string(); 501].join(",")
+        ),
     ] {
         let (status, body) = get(bad.clone()).await;
         assert_eq!(
