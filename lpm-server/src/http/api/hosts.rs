@@ -1,7 +1,7 @@
 //! Hosts: register, list, detail, patches and packages from the last poll, delete, refresh.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use lpm_core::ids::{GroupId, HostId};
 use lpm_core::model::{Host, HostStatus, PackageManager};
@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use super::id_or_404;
 use super::{Caller, PageParams, Paged, parse_sort};
 use crate::http::error::ErrorBody;
-use crate::http::{ApiError, ApiQuery, ApiResult, AppState};
+use crate::http::{ApiError, ApiPath, ApiQuery, ApiResult, AppState};
 
 /// A host as lists and details show it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -131,13 +131,14 @@ pub async fn list_hosts(
     params(("id" = i64, Path, description = "Host id")),
     responses(
         (status = 200, description = "The host", body = HostView),
+        (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such host in the caller's scope", body = ErrorBody),
     )
 )]
 pub async fn get_host(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<HostView>> {
     let id = id_or_404(id, "host", HostId::new)?;
     let host = state.store.get_host(&caller.scope, id).await?;
