@@ -3,6 +3,7 @@
 
 mod admin;
 mod ca;
+mod openapi;
 mod serve;
 mod sim;
 
@@ -43,6 +44,9 @@ pub enum Command {
     /// Manage accounts from the host itself (the first admin, recovery).
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Print the API's OpenAPI 3.1 document as JSON on stdout: the one committed as
+    /// openapi/openapi.json and served at /api/v1/openapi.json. Generate a client from it.
+    Openapi,
 }
 
 /// `lpm-server admin ...`.
@@ -261,6 +265,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Sim(args) => sim::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Admin(command) => admin::run(command),
+        Command::Openapi => openapi::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,10 +6,17 @@
 //! - Handlers take [`Caller`] (401 without a valid access token) and pass its `scope` to the
 //!   store for anything host-scoped: a host out of scope answers 404, exactly like a missing one.
 //!   Admin-only operations call [`Caller::require_admin`] first (403 `admin_required`).
-//! - Request bodies arrive through [`ApiJson`](crate::http::ApiJson) and query strings through
-//!   [`ApiQuery`](crate::http::ApiQuery), so malformed input is a 400/422 in the SDD §8.4
-//!   envelope; validation that needs more than serde answers
-//!   [`ApiError::invalid_field`](crate::http::ApiError::invalid_field).
+//! - Request bodies arrive through [`ApiJson`](crate::http::ApiJson), query strings through
+//!   [`ApiQuery`](crate::http::ApiQuery) and path segments through
+//!   [`ApiPath`](crate::http::ApiPath) (never axum's own extractors, whose rejections are plain
+//!   text), so malformed input is a 400/404/422 in the SDD §8.4 envelope; validation that needs
+//!   more than serde answers [`ApiError::invalid_field`](crate::http::ApiError::invalid_field).
+//! - Every `#[utoipa::path]` has an `operation_id`, one tag, a doc comment (its summary) and
+//!   every status the operation can answer, errors with `body = ErrorBody`: 401 whenever it
+//!   takes a [`Caller`], 403 with `require_admin`, 404 with a path id, 422 with a query or
+//!   body. `openapi/openapi.json` is regenerated with `scripts/regen-openapi`; the tests in
+//!   `tests/it/openapi.rs` and `scripts/check-openapi` (schemathesis against a live server)
+//!   hold every operation to this.
 //! - Lists take [`PageParams`] and `sort` ([`parse_sort`]) and answer [`Paged`].
 //! - Every change is audited by the store in the change's own transaction (pass
 //!   `caller.actor`).

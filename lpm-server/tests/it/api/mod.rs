@@ -2,5 +2,5 @@
 
 // Every resource test shares the harness; none uses every helper in it.
 #[allow(dead_code)]
-mod harness;
+pub(crate) mod harness;
 mod hosts;
