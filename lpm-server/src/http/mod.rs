@@ -19,6 +19,7 @@ use crate::auth::{
 
 pub mod allowlist;
 pub mod api;
+pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod request_id;
@@ -137,7 +138,8 @@ pub fn app(state: AppState) -> Router {
     let (api, _) = api::routes().split_for_parts();
     Router::new()
         .route("/status/health", get(status::health))
-        .route("/api/v1/openapi.json", get(openapi_document))
+        .route(docs::OPENAPI_PATH, get(openapi_document))
+        .merge(docs::routes())
         .merge(api)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,6 +1,6 @@
 //! The OpenAPI document as a product: the committed `openapi/openapi.json` is what the code
-//! generates, every operation says what a client generator and a reader need, and the server
-//! serves the same document.
+//! generates, every operation says what a client generator and a reader need, the server
+//! serves the same document, and the API reference at `/api/docs` loads nothing from elsewhere.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -240,4 +240,110 @@ async fn the_served_document_is_the_generated_one_and_public() {
     let generated: Value = serde_json::from_str(&generated()).unwrap();
     assert_eq!(served, generated);
     api.stop().await;
+}
+
+/// The `src` and `href` values in an HTML page.
+fn references(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attribute in ["src=", "href="] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            rest = &rest[at + attribute.len()..];
+            let quote = rest.chars().next().unwrap_or(' ');
+            let value = if quote == '"' || quote == '\'' {
+                rest[1..].split(quote).next().unwrap_or("")
+            } else {
+                rest.split(|c: char| c.is_whitespace() || c == '>')
+                    .next()
+                    .unwrap_or("")
+            };
+            found.push(value.to_owned());
+        }
+    }
+    found
+}
+
+/// Whether a reference stays on the page's own origin: relative, or absolute without a host.
+fn same_origin(reference: &str) -> bool {
+    !reference.contains("://") && !reference.starts_with("//") && !reference.contains(':')
+}
+
+#[tokio::test]
+async fn the_api_reference_is_public_and_needs_nothing_from_elsewhere() {
+    let api = Api::start().await;
+    let client = api.client();
+
+    // Without a token, as a browser would first load it; /api/docs redirects to the page.
+    let page = client.get(api.url("/api/docs")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.url().path(), "/api/docs/");
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{:?}",
+        page.headers()
+    );
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<div id=\"swagger-ui\">"), "{html}");
+    assert!(!html.contains("<base"), "{html}");
+
+    let references = references(&html);
+    assert!(
+        references.iter().any(|r| r.ends_with(".js")),
+        "{references:?}"
+    );
+    for reference in &references {
+        assert!(same_origin(reference), "{reference} leaves the server");
+        let url = api.url("/api/docs/").parse::<reqwest::Url>().unwrap();
+        let url = url.join(reference).unwrap();
+        let response = client.get(url.clone()).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{url}");
+        let body = response.text().await.unwrap();
+        if reference.ends_with(".css") {
+            // Images in the style sheets are inline `data:` URLs.
+            for (at, _) in body.match_indices("url(") {
+                let target = body[at + 4..].trim_start_matches(['"', '\'']);
+                assert!(
+                    target.starts_with("data:") || same_origin(target.split(')').next().unwrap()),
+                    "{reference}: {}",
+                    &body[at..at + 60.min(body.len() - at)]
+                );
+            }
+        }
+    }
+
+    // The initializer points Swagger UI at this server's document and at no online validator.
+    let init = client
+        .get(api.url("/api/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains(r#""url": "/api/v1/openapi.json""#), "{init}");
+    assert!(init.contains(r#""validatorUrl": "none""#), "{init}");
+    assert!(!init.contains("://"), "{init}");
+    api.stop().await;
+}
+
+#[test]
+fn the_reference_check_recognises_foreign_resources() {
+    let html = r#"<script src="https://cdn.example.com/ui.js"></script>
+        <link href='//fonts.example.com/a.css'><img src=./logo.png alt=x>"#;
+    let found = references(html);
+    assert_eq!(
+        found,
+        vec![
+            "https://cdn.example.com/ui.js",
+            "./logo.png",
+            "//fonts.example.com/a.css"
+        ]
+    );
+    assert_eq!(
+        found.iter().map(|r| same_origin(r)).collect::<Vec<_>>(),
+        vec![false, true, false]
+    );
 }
