@@ -181,6 +181,26 @@ fn every_operation_is_described_for_clients() {
 }
 
 #[test]
+fn list_items_refer_to_their_named_schema() {
+    // A generated client then has one class per resource, not one more per list.
+    let document: Value = serde_json::from_str(&generated()).unwrap();
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    let pages: Vec<_> = schemas
+        .iter()
+        .filter(|(name, _)| name.starts_with("Paged_"))
+        .collect();
+    assert!(!pages.is_empty());
+    for (name, page) in pages {
+        let item = name.trim_start_matches("Paged_");
+        assert_eq!(
+            page["properties"]["items"]["items"]["$ref"],
+            format!("#/components/schemas/{item}"),
+            "{name}: {page:#}"
+        );
+    }
+}
+
+#[test]
 fn the_check_catches_an_undocumented_operation() {
     // The rule above must be able to fail: a bare operation breaks every rule once.
     let document = serde_json::json!({"tags": [{"name": "hosts"}]});

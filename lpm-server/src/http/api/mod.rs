@@ -106,7 +106,55 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of the whole API, as committed in `openapi/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().into_openapi()
+    let mut document = routes().into_openapi();
+    share_inlined_schemas(&mut document);
+    document
+}
+
+/// utoipa copies a generic's type argument into the generic schema (`Paged_HostView` holds a
+/// whole `HostView`), so a generated client would get a second, oddly named class for every
+/// list's items. A property, or an array's items, that is a copy of a named schema becomes a
+/// reference to it.
+fn share_inlined_schemas(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    let named: Vec<(String, serde_json::Value)> = components
+        .schemas
+        .iter()
+        .filter(|(_, schema)| matches!(schema, RefOr::T(Schema::Object(_))))
+        .filter_map(|(name, schema)| Some((name.clone(), serde_json::to_value(schema).ok()?)))
+        .collect();
+    let copy_of = |schema: &RefOr<Schema>| -> Option<String> {
+        if !matches!(schema, RefOr::T(Schema::Object(_))) {
+            return None;
+        }
+        let value = serde_json::to_value(schema).ok()?;
+        named
+            .iter()
+            .find(|(_, named)| *named == value)
+            .map(|(name, _)| name.clone())
+    };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::Object(object)) = schema else {
+            continue;
+        };
+        for property in object.properties.values_mut() {
+            let slot = match property {
+                RefOr::T(Schema::Array(array)) => match &mut array.items {
+                    ArrayItems::RefOrSchema(items) => items.as_mut(),
+                    _ => continue,
+                },
+                other => other,
+            };
+            if let Some(name) = copy_of(slot) {
+                *slot = RefOr::Ref(Ref::from_schema_name(name));
+            }
+        }
+    }
 }
 
 /// A path id as its typed id; an id that cannot exist (zero, negative) is a 404 like any
