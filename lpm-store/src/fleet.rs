@@ -16,7 +16,7 @@ use lpm_core::ports::{Channel, Notice};
 use lpm_core::rbac::{AdminProof, HostFilter, Scope};
 
 use crate::audit::append;
-use crate::{Actor, Direction, Page, PageRequest, Store, StoreError, Tx, ts, with_db, with_tx};
+use crate::{Actor, Db, Direction, Page, PageRequest, Store, StoreError, Tx, ts, with_db, with_tx};
 
 /// The SQL condition that keeps only hosts in `scope`; `host_id` is the column holding the
 /// host's id. Group ids are integers from validated types, so inlining them is injection-safe.
@@ -409,13 +409,28 @@ impl Store {
         if hosts.is_empty() {
             return Ok(map);
         }
-        let sql = format!(
-            "SELECT host_id, group_id FROM host_groups WHERE host_id IN ({}) ORDER BY group_id",
-            join_ids(hosts.iter().copied())
-        );
-        let rows: Vec<(i64, i64)> = with_db!(self, db => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?
-        });
+        // One statement text for any set of hosts, so each connection prepares and plans it
+        // once: ids inlined into `IN (…)` made every page a new statement to parse and plan.
+        let rows: Vec<(i64, i64)> = match &self.db {
+            Db::Postgres(db) => {
+                sqlx::query_as(
+                    "SELECT host_id, group_id FROM host_groups WHERE host_id = ANY($1) ORDER BY group_id",
+                )
+                .bind(hosts)
+                .fetch_all(db)
+                .await?
+            }
+            Db::Sqlite(db) => {
+                let ids = serde_json::to_string(hosts).map_err(StoreError::corrupt)?;
+                sqlx::query_as(
+                    "SELECT host_id, group_id FROM host_groups \
+                     WHERE host_id IN (SELECT value FROM json_each($1)) ORDER BY group_id",
+                )
+                .bind(ids)
+                .fetch_all(db)
+                .await?
+            }
+        };
         for (host, group) in rows {
             map.entry(host).or_default().push(GroupId::new(group)?);
         }
