@@ -105,6 +105,9 @@ enum Scenario {
         /// Seconds each run lasts.
         #[arg(long, default_value_t = 10)]
         seconds: u64,
+        /// The store's connection pool (the server's default is 20).
+        #[arg(long, default_value_t = 20)]
+        pool: u32,
     },
     /// CIDR discovery: a /22 where every address is silent, and a /22 holding 100 agents
     /// among addresses that refuse, at the SDD's probe timeout.
@@ -171,12 +174,14 @@ async fn main() -> BenchResult<()> {
             connections,
             rate,
             seconds,
+            pool,
         } => {
             api::api_hosts(api::ApiHostsOptions {
                 hosts,
                 connections,
                 rate,
                 seconds,
+                pool,
             })
             .await?
         }

@@ -33,12 +33,18 @@ pub(crate) struct ApiHostsOptions {
     pub(crate) rate: u32,
     /// Length of each run.
     pub(crate) seconds: u64,
+    /// The store's connection pool size.
+    pub(crate) pool: u32,
 }
 
 /// Runs the scenario and prints `hosts_page_rps`, `hosts_page_p50_ms` and `hosts_page_p99_ms`.
 pub(crate) async fn api_hosts(options: ApiHostsOptions) -> BenchResult<()> {
     let pg = TempPostgres::start_durable()?;
-    let store = Store::open(&pg.fresh_database().await?, &StoreOptions::default()).await?;
+    let store_options = StoreOptions {
+        max_connections: options.pool,
+        ..StoreOptions::default()
+    };
+    let store = Store::open(&pg.fresh_database().await?, &store_options).await?;
     eprintln!("seeding {} hosts", options.hosts);
     store.testing_seed_hosts(options.hosts, Utc::now()).await?;
     let api = LiveApi::start(store).await?;
