@@ -81,6 +81,15 @@ pub enum RefreshOutcome {
     Unknown,
 }
 
+/// The session a refresh token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshSession {
+    /// Whose it is.
+    pub user: UserId,
+    /// Its family: every token descended from the same login.
+    pub family: String,
+}
+
 /// A registered WebAuthn credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct WebauthnCredential {
@@ -621,13 +630,23 @@ impl Store {
         }))
     }
 
-    /// Whose session a refresh token belongs to (live or not); `None` for an unknown token.
-    pub async fn refresh_token_user(&self, token_hash: &str) -> Result<Option<UserId>, StoreError> {
-        let id: Option<i64> = with_db!(self, db => {
-            sqlx::query_scalar("SELECT user_id FROM refresh_tokens WHERE token_hash = $1")
+    /// Whose session a refresh token belongs to (live or not) and its family; `None` for an
+    /// unknown token.
+    pub async fn refresh_token_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<RefreshSession>, StoreError> {
+        let row: Option<(i64, String)> = with_db!(self, db => {
+            sqlx::query_as("SELECT user_id, family_id FROM refresh_tokens WHERE token_hash = $1")
                 .bind(token_hash).fetch_optional(db).await?
         });
-        Ok(id.map(UserId::new).transpose()?)
+        row.map(|(user, family)| {
+            Ok(RefreshSession {
+                user: UserId::new(user)?,
+                family,
+            })
+        })
+        .transpose()
     }
 
     /// Registers a WebAuthn credential (`passkey`: the serialised public credential, never a

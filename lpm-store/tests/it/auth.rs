@@ -444,8 +444,9 @@ async fn enrolment_webauthn_credentials_and_token_owners(t: TestStore) {
     s.issue_refresh_token(user.id, "fam", "h1", t0(), Duration::hours(12), None, None)
         .await
         .unwrap();
-    assert_eq!(s.refresh_token_user("h1").await.unwrap(), Some(user.id));
-    assert_eq!(s.refresh_token_user("h2").await.unwrap(), None);
+    let session = s.refresh_token_session("h1").await.unwrap().unwrap();
+    assert_eq!((session.user, session.family.as_str()), (user.id, "fam"));
+    assert_eq!(s.refresh_token_session("h2").await.unwrap(), None);
 }
 
 crate::on_both_backends!(
