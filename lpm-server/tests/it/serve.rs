@@ -63,6 +63,19 @@ async fn serve_starts_from_nothing_answers_health_and_stops_on_sigterm() {
             .permissions(),
     );
     assert_eq!(mode & 0o777, 0o600);
+    // The JWT signing key: one private file in a private directory.
+    let private = |path: &std::path::Path| {
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions())
+            & 0o777
+    };
+    let jwt = data.join("jwt");
+    assert_eq!(private(&jwt), 0o700);
+    let keys: Vec<_> = std::fs::read_dir(&jwt)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(private(&keys[0]), 0o600);
 
     let ca = std::fs::read(data.join("ca/ca.crt")).unwrap();
     let client = reqwest::Client::builder()

@@ -2,6 +2,7 @@
 
 // Every resource test shares the harness; none uses every helper in it.
 mod auth;
+mod auth_keys;
 mod auth_webauthn;
 #[allow(dead_code)]
 mod harness;
