@@ -8,6 +8,8 @@
 
 #[path = "bench/fleet.rs"]
 mod fleet;
+#[path = "bench/login.rs"]
+mod login;
 
 use std::net::Ipv4Addr;
 use std::time::Instant;
@@ -83,6 +85,16 @@ enum Scenario {
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
     },
+    /// Logins: the password step against the real server over HTTPS (PostgreSQL, Argon2id
+    /// calibrated here), one at a time and 20 at once. Build with --release.
+    Login {
+        /// Logins one after another.
+        #[arg(long, default_value_t = 50)]
+        sequential: usize,
+        /// Rounds of 20 concurrent logins.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// CIDR discovery: a /22 where every address is silent, and a /22 holding 100 agents
     /// among addresses that refuse, at the SDD's probe timeout.
     CidrScan {
@@ -143,6 +155,7 @@ async fn main() -> BenchResult<()> {
             port,
             concurrency,
         } => fleet::fleet_poll(agents, first_ip, port, concurrency).await?,
+        Scenario::Login { sequential, rounds } => login::run(sequential, rounds).await?,
         Scenario::CidrScan {
             silent,
             mixed,
