@@ -21,6 +21,10 @@
 //!   `too_many_attempts` with `Retry-After`. Every 5 consecutive failures lock the account (1
 //!   minute, doubling up to an hour: [`LockPolicy`]); a locked account answers exactly like the
 //!   throttle (429 `too_many_attempts`, same shape), so the client cannot tell the two apart.
+//!   429 rather than 423 Locked: the client's move is the same (wait `Retry-After`), and 423 is
+//!   a WebDAV status generic clients do not know. One leak remains: someone who made five
+//!   failed attempts on a name and waits out the throttle sees 429 for an existing account and
+//!   401 for an unknown one; hiding that would mean locking names that do not exist.
 //!   Refused attempts are not audited (that would let anyone write audit rows at will); every
 //!   attempt that reached the password check is, as `auth.login_failed`.
 //! - The second step is limited per MFA token, not per account: each token takes at most 5
