@@ -94,6 +94,10 @@ enum Scenario {
         /// Rounds of 20 concurrent logins.
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+        /// Argon2id parameters `m=KIB,t=N,p=N` instead of calibrating (to compare runs on a
+        /// busy machine, where calibration wanders).
+        #[arg(long, value_name = "m=KIB,t=N,p=N")]
+        argon2: Option<String>,
     },
     /// CIDR discovery: a /22 where every address is silent, and a /22 holding 100 agents
     /// among addresses that refuse, at the SDD's probe timeout.
@@ -155,7 +159,11 @@ async fn main() -> BenchResult<()> {
             port,
             concurrency,
         } => fleet::fleet_poll(agents, first_ip, port, concurrency).await?,
-        Scenario::Login { sequential, rounds } => login::run(sequential, rounds).await?,
+        Scenario::Login {
+            sequential,
+            rounds,
+            argon2,
+        } => login::run(sequential, rounds, argon2.as_deref()).await?,
         Scenario::CidrScan {
             silent,
             mixed,
