@@ -97,6 +97,32 @@ impl Default for LogConfig {
     }
 }
 
+/// The web front end as browsers reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebConfig {
+    /// The origin users type (`https://patch.example.com`, with `:port` unless 443): WebAuthn
+    /// binds credentials to its host name, so it must be a domain, and changing it later
+    /// invalidates every registered security key.
+    pub public_origin: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            public_origin: crate::auth::webauthn::DEFAULT_PUBLIC_ORIGIN.into(),
+        }
+    }
+}
+
+impl WebConfig {
+    /// The public origin, parsed.
+    pub fn origin(&self) -> Result<url::Url, ConfigError> {
+        url::Url::parse(&self.public_origin)
+            .map_err(|e| ConfigError::Invalid(format!("web.public_origin: {e}")))
+    }
+}
+
 /// The whole static configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -113,6 +139,8 @@ pub struct Config {
     pub web_tls: WebTls,
     /// Logging.
     pub log: LogConfig,
+    /// How browsers reach the web UI.
+    pub web: WebConfig,
 }
 
 impl Default for Config {
@@ -124,6 +152,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             web_tls: WebTls::InternalCa,
             log: LogConfig::default(),
+            web: WebConfig::default(),
         }
     }
 }
@@ -190,6 +219,9 @@ impl Config {
                 "database.url must start with sqlite: or postgres:".into(),
             ));
         }
+        let origin = self.web.origin()?;
+        crate::auth::webauthn::relying_party(&origin)
+            .map_err(|e| ConfigError::Invalid(format!("web.public_origin: {e}")))?;
         if url_has_password(url) {
             return Err(ConfigError::InlineSecret(
                 "database.url holds a password: put it in a file (mode 0600) and set database.password_file".into(),
@@ -358,6 +390,28 @@ mod tests {
             "unknown keys are refused"
         );
         assert!(Config::load(None, env(&[("PATCH_MANAGER__DATABASE__URL", "mysql://x")])).is_err());
+        for origin in [
+            "https://10.0.0.5:8443",
+            "http://patch.example.com",
+            "not a url",
+        ] {
+            let err = Config::load(None, env(&[("PATCH_MANAGER__WEB__PUBLIC_ORIGIN", origin)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("web.public_origin"), "{origin}: {err}");
+        }
+        let ok = Config::load(
+            None,
+            env(&[(
+                "PATCH_MANAGER__WEB__PUBLIC_ORIGIN",
+                "https://patch.example.com",
+            )]),
+        )
+        .unwrap();
+        assert_eq!(
+            ok.config.web.origin().unwrap().as_str(),
+            "https://patch.example.com/"
+        );
         assert!(Config::load(Some(Path::new("/nonexistent/config.toml")), env(&[])).is_err());
     }
 

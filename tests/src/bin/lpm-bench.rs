@@ -14,6 +14,8 @@ mod fleet;
 #[allow(dead_code)]
 #[path = "support/live_api.rs"]
 mod live_api;
+#[path = "bench/login.rs"]
+mod login;
 
 use std::net::Ipv4Addr;
 use std::time::Instant;
@@ -109,6 +111,20 @@ enum Scenario {
         #[arg(long, default_value_t = 20)]
         pool: u32,
     },
+    /// Logins: the password step against the real server over HTTPS (PostgreSQL, Argon2id
+    /// calibrated here), one at a time and 20 at once. Build with --release.
+    Login {
+        /// Logins one after another.
+        #[arg(long, default_value_t = 50)]
+        sequential: usize,
+        /// Rounds of 20 concurrent logins.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Argon2id parameters `m=KIB,t=N,p=N` instead of calibrating (to compare runs on a
+        /// busy machine, where calibration wanders).
+        #[arg(long, value_name = "m=KIB,t=N,p=N")]
+        argon2: Option<String>,
+    },
     /// CIDR discovery: a /22 where every address is silent, and a /22 holding 100 agents
     /// among addresses that refuse, at the SDD's probe timeout.
     CidrScan {
@@ -185,6 +201,11 @@ async fn main() -> BenchResult<()> {
             })
             .await?
         }
+        Scenario::Login {
+            sequential,
+            rounds,
+            argon2,
+        } => login::run(sequential, rounds, argon2.as_deref()).await?,
         Scenario::CidrScan {
             silent,
             mixed,

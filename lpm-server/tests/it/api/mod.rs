@@ -3,6 +3,9 @@
 mod certificates;
 mod groups;
 // Every resource test shares the harness; none uses every helper in it.
+mod auth;
+mod auth_keys;
+mod auth_webauthn;
 #[allow(dead_code)]
 pub(crate) mod harness;
 mod hosts;
