@@ -5,8 +5,8 @@ use lpm_core::agent::{ChangeAction, PackageChange};
 use lpm_core::ids::JobId;
 use lpm_core::job::{JobHostState, JobKind, JobOptions, JobState, Schedule};
 use lpm_core::ports::HostOutcome;
-use lpm_store::jobs::{JobQuery, JobTarget, NewJob};
-use lpm_store::{PageRequest, Store, StoreError};
+use lpm_store::jobs::{ActiveJobs, JobQuery, JobSort, JobTarget, NewJob, RollbackPlan};
+use lpm_store::{Direction, PageRequest, Store, StoreError};
 
 use crate::harness::{TestStore, actor, admin_scope, group, hosts, operator, t0, user_actor};
 
@@ -357,9 +357,316 @@ async fn invalid_jobs_write_nothing(t: TestStore) {
     );
 }
 
+/// `(job_host_id is some, state, message)` of each event, oldest first.
+async fn event_log(
+    s: &Store,
+    scope: &lpm_core::rbac::Scope,
+    job: JobId,
+) -> Vec<(Option<i64>, String, Option<String>)> {
+    s.list_job_events(scope, job, false, PageRequest::new(1, 500).unwrap())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|e| (e.host_id, e.state, e.message))
+        .collect()
+}
+
+async fn every_change_of_a_job_is_logged(t: TestStore) {
+    let s = &t.store;
+    let (a, b) = (group(s, "a").await, group(s, "b").await);
+    let host_a = hosts(s, 1, &[a]).await[0];
+    let host_b = s
+        .create_host(
+            &admin_scope(),
+            &crate::harness::ip_host(50),
+            &[b],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let job = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::ApplyPatches, &[host_a, host_b]),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let now = t0() + Duration::seconds(1);
+    let work = s.claim("w1", now, Duration::minutes(5), 10).await.unwrap();
+    let lease = |host| {
+        work.iter()
+            .find(|w| w.host == host)
+            .map(|w| w.lease.clone())
+            .unwrap()
+    };
+    let (lease_a, lease_b) = (lease(host_a), lease(host_b));
+    s.record_dispatch(&lease_a, "ka", now).await.unwrap();
+    s.record_dispatch(&lease_b, "kb", now).await.unwrap();
+    s.record_progress(&lease_a, 50, &["half way".into()], now)
+        .await
+        .unwrap();
+    s.record_accepted(&lease_a, "agent-a", now).await.unwrap();
+    s.complete(&lease_a, &ok(), now).await.unwrap();
+    s.retry_later(
+        &lease_b,
+        now + Duration::minutes(1),
+        "connection refused",
+        false,
+        now,
+    )
+    .await
+    .unwrap();
+    s.cancel_job(&admin_scope(), job, &actor(), now)
+        .await
+        .unwrap();
+
+    let (ha, hb) = (Some(host_a.get()), Some(host_b.get()));
+    let log = event_log(s, &admin_scope(), job).await;
+    let states: Vec<(Option<i64>, &str)> = log.iter().map(|(h, st, _)| (*h, st.as_str())).collect();
+    assert_eq!(
+        states,
+        vec![
+            (None, "queued"),
+            (ha, "queued"),
+            (hb, "queued"),
+            (ha, "dispatched"),
+            (None, "running"),
+            (hb, "dispatched"),
+            (ha, "running"),
+            (ha, "succeeded"),
+            (hb, "retry_waiting"),
+            (hb, "cancelled"),
+            (None, "cancelled"),
+            (None, "cancelled"),
+        ],
+        "progress and claims log nothing; the cancel request and the settling are both logged"
+    );
+    assert_eq!(log[0].2.as_deref(), Some("created by system"));
+    assert_eq!(log[8].2.as_deref(), Some("connection refused"));
+    assert_eq!(
+        log[10].2.as_deref(),
+        Some(
+            "cancel requested by system: 1 waiting row(s) stopped, 0 row(s) already sent run to their end"
+        )
+    );
+
+    // An operator of group a sees the job's own events and host a's, never host b's.
+    let (_, scope_a) = operator(s, "op-a", &[a]).await;
+    let theirs = event_log(s, &scope_a, job).await;
+    assert_eq!(theirs.len(), 8);
+    assert!(theirs.iter().all(|(h, _, _)| *h != hb));
+    let (_, scope_none) = operator(s, "op-none", &[]).await;
+    assert!(matches!(
+        s.list_job_events(&scope_none, job, false, PageRequest::default())
+            .await,
+        Err(StoreError::NotFound { what: "job" })
+    ));
+
+    let newest = s
+        .list_job_events(&admin_scope(), job, true, PageRequest::new(2, 5).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(newest.total, 12);
+    let states: Vec<&str> = newest.items.iter().map(|e| e.state.as_str()).collect();
+    assert_eq!(
+        states,
+        ["running", "dispatched", "running", "dispatched", "queued"]
+    );
+
+    // Events go with their job.
+    s.testing_execute(&format!("DELETE FROM patch_jobs WHERE id = {job}"))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.testing_strings("SELECT CAST(COUNT(*) AS TEXT) FROM job_events")
+            .await
+            .unwrap(),
+        ["0"]
+    );
+}
+
+async fn job_list_filters_and_sorts(t: TestStore) {
+    let s = &t.store;
+    let g = group(s, "g").await;
+    let ids = hosts(s, 2, &[g]).await;
+    let (user, their_scope) = operator(s, "op", &[g]).await;
+    let theirs = crate::harness::user_actor(&user);
+    let hour = Duration::hours(1);
+    let first = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::Reboot, &ids[..1]),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let second = s
+        .create_job(
+            &their_scope,
+            &immediate(JobKind::ApplyPatches, &ids),
+            &theirs,
+            t0() + hour,
+        )
+        .await
+        .unwrap();
+    let third = s
+        .create_job(
+            &their_scope,
+            &immediate(JobKind::ApplyPatches, &ids[1..]),
+            &theirs,
+            t0() + hour * 2,
+        )
+        .await
+        .unwrap();
+    s.cancel_job(&admin_scope(), third, &actor(), t0() + hour * 2)
+        .await
+        .unwrap();
+
+    let list = |query: JobQuery| async move {
+        s.list_jobs(&admin_scope(), &query, PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|j| j.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list(JobQuery::default()).await, vec![third, second, first]);
+    let on_first_host = JobQuery {
+        host: Some(ids[0]),
+        ..Default::default()
+    };
+    assert_eq!(list(on_first_host).await, vec![second, first]);
+    let by_operator = JobQuery {
+        created_by: Some(user.id),
+        ..Default::default()
+    };
+    assert_eq!(list(by_operator).await, vec![third, second]);
+    let window = JobQuery {
+        since: Some(t0() + hour),
+        until: Some(t0() + hour * 2),
+        ..Default::default()
+    };
+    assert_eq!(list(window).await, vec![second]);
+    let oldest_first = JobQuery {
+        sort: Some((JobSort::Created, Direction::Ascending)),
+        ..Default::default()
+    };
+    assert_eq!(list(oldest_first).await, vec![first, second, third]);
+    let by_state = JobQuery {
+        sort: Some((JobSort::State, Direction::Ascending)),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(by_state).await,
+        vec![third, second, first],
+        "cancelled < queued; ties newest first"
+    );
+
+    let detail = s.get_job(&admin_scope(), second).await.unwrap();
+    assert_eq!(detail.job.created_by_name.as_deref(), Some("op"));
+    assert_eq!(
+        detail.hosts[0].host_name.as_deref(),
+        Some("10.0.0.1"),
+        "the detail names each row's host"
+    );
+    assert_eq!(
+        s.active_jobs(&admin_scope()).await.unwrap(),
+        ActiveJobs {
+            queued: 2,
+            running: 0
+        }
+    );
+    let (_, outsider) = operator(s, "outsider", &[]).await;
+    assert_eq!(
+        s.active_jobs(&outsider).await.unwrap(),
+        ActiveJobs::default()
+    );
+}
+
+fn unchanged() -> HostOutcome {
+    HostOutcome::Succeeded {
+        changes: vec![],
+        reboot_required: false,
+        log_tail: vec![],
+    }
+}
+
+async fn rollback_covers_the_hosts_that_changed(t: TestStore) {
+    let s = &t.store;
+    let (a, b) = (group(s, "a").await, group(s, "b").await);
+    let mut ids = hosts(s, 2, &[a]).await;
+    ids.push(
+        s.create_host(
+            &admin_scope(),
+            &crate::harness::ip_host(50),
+            &[b],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .id,
+    );
+    let job = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::ApplyPatches, &ids),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        s.plan_rollback(&admin_scope(), job).await.unwrap(),
+        RollbackPlan::NotFinished(JobState::Queued)
+    );
+    // Rows are claimed in id order: the first changes packages, the second fails, the
+    // third (group b) changes packages.
+    run_all(s, |i| if i == 1 { failed() } else { ok() }).await;
+    assert_eq!(
+        s.plan_rollback(&admin_scope(), job).await.unwrap(),
+        RollbackPlan::Hosts(vec![ids[0], ids[2]])
+    );
+    let (_, scope_a) = operator(s, "op-a", &[a]).await;
+    assert!(matches!(
+        s.plan_rollback(&scope_a, job).await,
+        Err(StoreError::OutOfScope { .. })
+    ));
+    let (_, scope_none) = operator(s, "op-none", &[]).await;
+    assert!(matches!(
+        s.plan_rollback(&scope_none, job).await,
+        Err(StoreError::NotFound { what: "job" })
+    ));
+
+    let quiet = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::Reboot, &ids[..1]),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    run_all(s, |_| unchanged()).await;
+    assert_eq!(
+        s.plan_rollback(&admin_scope(), quiet).await.unwrap(),
+        RollbackPlan::NothingChanged
+    );
+}
+
 crate::on_both_backends!(
     jobs_settle_from_their_hosts,
     cancel_stops_rows_not_yet_sent,
     jobs_respect_scope,
     invalid_jobs_write_nothing,
+    every_change_of_a_job_is_logged,
+    job_list_filters_and_sorts,
+    rollback_covers_the_hosts_that_changed,
 );
