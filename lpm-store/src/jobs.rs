@@ -159,7 +159,9 @@ impl JobSort {
     }
 }
 
-/// One entry of a job's event log.
+/// One entry of a job's event log: the job's creation, a cancel request, the job starting and
+/// settling, and a host row's retries, waits, failures and cancellation. A row's plain path
+/// (sent, accepted, succeeded) is not logged: its times are on the row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct JobEventRecord {
     /// Its id (events are ordered by it).
@@ -391,7 +393,7 @@ impl Store {
             id,
             now,
             JobState::Queued.as_str(),
-            &format!("created by {}", actor.name),
+            &format!("created by {} for {} host(s)", actor.name, hosts.len()),
         )
         .await?;
         for target in &job.targets {
@@ -522,9 +524,11 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<JobEventRecord>, StoreError> {
         self.require_visible_job(scope, id).await?;
+        // A row's events show while the row exists (a deleted host's go with its rows).
         let filter = format!(
-            "e.job_id = $1 AND (e.job_host_id IS NULL OR {})",
-            scope_sql(scope, "e.host_id")
+            "e.job_id = $1 AND (e.job_host_id IS NULL OR EXISTS \
+             (SELECT 1 FROM patch_job_hosts r WHERE r.id = e.job_host_id AND {}))",
+            scope_sql(scope, "r.host_id")
         );
         let direction = if newest_first { "DESC" } else { "ASC" };
         let count_sql = format!("SELECT COUNT(*) FROM job_events e WHERE {filter}");

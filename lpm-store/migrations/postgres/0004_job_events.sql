@@ -1,14 +1,18 @@
--- A job's event log: every state change of the job and of its host rows, for the job detail
--- page and `GET /api/v1/jobs/{id}/events`. Host-row changes are recorded by triggers, so every
--- writer (the API, any worker) is covered without an extra round trip; the job's creation and
--- a person's cancel request are written by the store with the actor's name. Events go with
--- their job (and their host row) when retention deletes it. Keep in step with
+-- A job's event log, for the job detail page and `GET /api/v1/jobs/{id}/events`: the job's
+-- creation, a person's cancel request (both written by the store with the actor's name), the
+-- job starting and settling, and what goes off the plain path on a host row: a retry and its
+-- error, a row given back to wait for a window and why, a failure, a cancellation. The plain
+-- path of a row (sent, accepted, succeeded) is not logged: its times are on the row itself,
+-- and an event per step would cost the queue a large share of its throughput. Host-row
+-- events are written by triggers, so every writer (this API, any worker) is covered. There
+-- are no foreign keys either, for the same reason: retention deletes a job's events with the
+-- job, and readers show a row's events only while the row exists. Keep in step with
 -- ../sqlite/0004_job_events.sql.
 
 CREATE TABLE job_events (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    job_id      BIGINT NOT NULL REFERENCES patch_jobs (id) ON DELETE CASCADE,
-    job_host_id BIGINT REFERENCES patch_job_hosts (id) ON DELETE CASCADE,
+    job_id      BIGINT NOT NULL,
+    job_host_id BIGINT,
     host_id     BIGINT,
     at          TIMESTAMPTZ NOT NULL,
     state       TEXT NOT NULL,
@@ -16,7 +20,6 @@ CREATE TABLE job_events (
     message     TEXT
 );
 CREATE INDEX job_events_job ON job_events (job_id, id);
-CREATE INDEX job_events_row ON job_events (job_host_id);
 
 -- A host row's new state, with why it waits (queued) or what went wrong (retry, failure).
 CREATE FUNCTION job_host_event() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -29,14 +32,13 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER job_host_inserted AFTER INSERT ON patch_job_hosts
-    FOR EACH ROW EXECUTE FUNCTION job_host_event();
--- Claims, lease renewals and progress do not set these columns, so they log nothing.
+-- The WHEN clause is evaluated without calling the function, so the plain path costs nothing.
 CREATE TRIGGER job_host_changed AFTER UPDATE OF state, waiting_reason, error ON patch_job_hosts
     FOR EACH ROW
-    WHEN (OLD.state IS DISTINCT FROM NEW.state
-          OR OLD.waiting_reason IS DISTINCT FROM NEW.waiting_reason
-          OR OLD.error IS DISTINCT FROM NEW.error)
+    WHEN (NEW.state IN ('queued', 'retry_waiting', 'failed', 'cancelled')
+          AND (OLD.state IS DISTINCT FROM NEW.state
+               OR OLD.waiting_reason IS DISTINCT FROM NEW.waiting_reason
+               OR OLD.error IS DISTINCT FROM NEW.error))
     EXECUTE FUNCTION job_host_event();
 
 -- The job started (its first row was sent) or settled (its last row finished).

@@ -6,6 +6,7 @@ use lpm_core::ids::JobId;
 use lpm_core::job::{JobHostState, JobKind, JobOptions, JobState, Schedule};
 use lpm_core::ports::HostOutcome;
 use lpm_store::jobs::{ActiveJobs, JobQuery, JobSort, JobTarget, NewJob, RollbackPlan};
+use lpm_store::retention::RetentionPolicy;
 use lpm_store::{Direction, PageRequest, Store, StoreError};
 
 use crate::harness::{TestStore, actor, admin_scope, group, hosts, operator, t0, user_actor};
@@ -372,10 +373,11 @@ async fn event_log(
         .collect()
 }
 
-async fn every_change_of_a_job_is_logged(t: TestStore) {
+async fn the_event_log_keeps_what_goes_off_the_plain_path(t: TestStore) {
     let s = &t.store;
     let (a, b) = (group(s, "a").await, group(s, "b").await);
-    let host_a = hosts(s, 1, &[a]).await[0];
+    let in_a = hosts(s, 2, &[a]).await;
+    let (host_a, host_c) = (in_a[0], in_a[1]);
     let host_b = s
         .create_host(
             &admin_scope(),
@@ -390,7 +392,7 @@ async fn every_change_of_a_job_is_logged(t: TestStore) {
     let job = s
         .create_job(
             &admin_scope(),
-            &immediate(JobKind::ApplyPatches, &[host_a, host_b]),
+            &immediate(JobKind::ApplyPatches, &[host_a, host_b, host_c]),
             &actor(),
             t0(),
         )
@@ -404,14 +406,19 @@ async fn every_change_of_a_job_is_logged(t: TestStore) {
             .map(|w| w.lease.clone())
             .unwrap()
     };
-    let (lease_a, lease_b) = (lease(host_a), lease(host_b));
+    // A takes the plain path; C is given back to wait for a window; B fails once, to retry.
+    let lease_a = lease(host_a);
     s.record_dispatch(&lease_a, "ka", now).await.unwrap();
-    s.record_dispatch(&lease_b, "kb", now).await.unwrap();
     s.record_progress(&lease_a, 50, &["half way".into()], now)
         .await
         .unwrap();
     s.record_accepted(&lease_a, "agent-a", now).await.unwrap();
     s.complete(&lease_a, &ok(), now).await.unwrap();
+    s.release(&lease(host_c), None, "the maintenance window closed", now)
+        .await
+        .unwrap();
+    let lease_b = lease(host_b);
+    s.record_dispatch(&lease_b, "kb", now).await.unwrap();
     s.retry_later(
         &lease_b,
         now + Duration::minutes(1),
@@ -425,40 +432,46 @@ async fn every_change_of_a_job_is_logged(t: TestStore) {
         .await
         .unwrap();
 
-    let (ha, hb) = (Some(host_a.get()), Some(host_b.get()));
+    let (ha, hb, hc) = (Some(host_a.get()), Some(host_b.get()), Some(host_c.get()));
     let log = event_log(s, &admin_scope(), job).await;
-    let states: Vec<(Option<i64>, &str)> = log.iter().map(|(h, st, _)| (*h, st.as_str())).collect();
+    let mut states: Vec<(Option<i64>, &str)> =
+        log.iter().map(|(h, st, _)| (*h, st.as_str())).collect();
+    // The two rows cancelled by one statement log in the order the database updated them.
+    states[4..6].sort();
+    let mut cancelled = [(hb, "cancelled"), (hc, "cancelled")];
+    cancelled.sort();
     assert_eq!(
         states,
         vec![
             (None, "queued"),
-            (ha, "queued"),
-            (hb, "queued"),
-            (ha, "dispatched"),
             (None, "running"),
-            (hb, "dispatched"),
-            (ha, "running"),
-            (ha, "succeeded"),
+            (hc, "queued"),
             (hb, "retry_waiting"),
-            (hb, "cancelled"),
+            cancelled[0],
+            cancelled[1],
             (None, "cancelled"),
             (None, "cancelled"),
         ],
-        "progress and claims log nothing; the cancel request and the settling are both logged"
     );
-    assert_eq!(log[0].2.as_deref(), Some("created by system"));
-    assert_eq!(log[8].2.as_deref(), Some("connection refused"));
+    assert!(
+        !states.iter().any(|(h, _)| *h == ha),
+        "the plain path logs nothing"
+    );
+    assert_eq!(log[0].2.as_deref(), Some("created by system for 3 host(s)"));
+    assert_eq!(log[2].2.as_deref(), Some("the maintenance window closed"));
+    assert_eq!(log[3].2.as_deref(), Some("connection refused"));
     assert_eq!(
-        log[10].2.as_deref(),
+        log[6].2.as_deref(),
         Some(
-            "cancel requested by system: 1 waiting row(s) stopped, 0 row(s) already sent run to their end"
+            "cancel requested by system: 2 waiting row(s) stopped, 0 row(s) already sent run to their end"
         )
     );
+    assert_eq!(log[7].2, None, "the job settled");
 
-    // An operator of group a sees the job's own events and host a's, never host b's.
+    // An operator of group a sees the job's own events and C's, never B's.
     let (_, scope_a) = operator(s, "op-a", &[a]).await;
     let theirs = event_log(s, &scope_a, job).await;
-    assert_eq!(theirs.len(), 8);
+    assert_eq!(theirs.len(), 6);
     assert!(theirs.iter().all(|(h, _, _)| *h != hb));
     let (_, scope_none) = operator(s, "op-none", &[]).await;
     assert!(matches!(
@@ -468,20 +481,24 @@ async fn every_change_of_a_job_is_logged(t: TestStore) {
     ));
 
     let newest = s
-        .list_job_events(&admin_scope(), job, true, PageRequest::new(2, 5).unwrap())
+        .list_job_events(&admin_scope(), job, true, PageRequest::new(2, 3).unwrap())
         .await
         .unwrap();
-    assert_eq!(newest.total, 12);
+    assert_eq!(newest.total, 8);
     let states: Vec<&str> = newest.items.iter().map(|e| e.state.as_str()).collect();
-    assert_eq!(
-        states,
-        ["running", "dispatched", "running", "dispatched", "queued"]
-    );
+    assert_eq!(states, ["cancelled", "retry_waiting", "queued"]);
 
-    // Events go with their job.
-    s.testing_execute(&format!("DELETE FROM patch_jobs WHERE id = {job}"))
+    // A deleted host's rows take their events out of view; retention deletes the rest with
+    // the job.
+    s.delete_host(&admin_scope(), host_b, &actor(), now)
         .await
         .unwrap();
+    assert_eq!(event_log(s, &admin_scope(), job).await.len(), 6);
+    let pruned = s
+        .prune(&RetentionPolicy::default(), now + Duration::days(31))
+        .await
+        .unwrap();
+    assert_eq!((pruned.jobs, pruned.job_events), (1, 8));
     assert_eq!(
         s.testing_strings("SELECT CAST(COUNT(*) AS TEXT) FROM job_events")
             .await
@@ -666,7 +683,7 @@ crate::on_both_backends!(
     cancel_stops_rows_not_yet_sent,
     jobs_respect_scope,
     invalid_jobs_write_nothing,
-    every_change_of_a_job_is_logged,
+    the_event_log_keeps_what_goes_off_the_plain_path,
     job_list_filters_and_sorts,
     rollback_covers_the_hosts_that_changed,
 );
