@@ -5,3 +5,4 @@ mod audit;
 #[allow(dead_code)]
 mod harness;
 mod hosts;
+mod jobs;
