@@ -2,6 +2,7 @@
 
 mod audit;
 mod discovery;
+mod fleet;
 // Every resource test shares the harness; none uses every helper in it.
 #[allow(dead_code)]
 mod harness;
