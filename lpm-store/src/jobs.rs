@@ -218,11 +218,11 @@ struct JobRow {
     host_count: i64,
 }
 
+/// The columns of a job read `FROM patch_jobs j`; the creator's name is a subquery, so any
+/// query over `patch_jobs j` can use them without a join.
 const JOB_COLUMNS: &str = "j.id, j.kind, j.state, j.schedule, j.options, j.parent_job_id, j.created_by, \
-                           u.username AS created_by_name, j.created_at, j.started_at, j.finished_at, j.host_count";
-
-/// The job table with its creator's name, for [`JOB_COLUMNS`].
-const JOB_FROM: &str = "patch_jobs j LEFT JOIN users u ON u.id = j.created_by";
+                           (SELECT u.username FROM users u WHERE u.id = j.created_by) AS created_by_name, \
+                           j.created_at, j.started_at, j.finished_at, j.host_count";
 
 impl TryFrom<JobRow> for JobSummary {
     type Error = StoreError;
@@ -442,7 +442,7 @@ impl Store {
             scope_sql(scope, "r.host_id")
         );
         let (job, rows): (Option<JobRow>, Vec<JobHostRow>) = with_db!(self, db => {
-            let job = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE j.id = $1")))
+            let job = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {JOB_COLUMNS} FROM patch_jobs j WHERE j.id = $1")))
                 .bind(id.get())
                 .fetch_optional(db)
                 .await?;
@@ -484,7 +484,7 @@ impl Store {
         };
         let count_sql = format!("SELECT COUNT(*) FROM patch_jobs j WHERE {filter}");
         let list_sql = format!(
-            "SELECT {JOB_COLUMNS} FROM {JOB_FROM} WHERE {filter} ORDER BY {order} LIMIT $7 OFFSET $8"
+            "SELECT {JOB_COLUMNS} FROM patch_jobs j WHERE {filter} ORDER BY {order} LIMIT $7 OFFSET $8"
         );
         let state = query.state.map(JobState::as_str);
         let kind = query.kind.map(JobKind::as_str);
@@ -717,7 +717,8 @@ impl Store {
 /// A row's host, its package changes (JSON) and whether the caller reaches the host (1 or 0).
 type RowChanges = (i64, Option<String>, i32);
 
-/// Writes a job-level event (host rows log theirs through triggers, see migration 0004).
+/// Writes a job-level event (host rows log theirs through triggers, see the `job_events`
+/// migration).
 async fn log_event(
     tx: &mut Tx,
     job: i64,
