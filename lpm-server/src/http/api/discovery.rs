@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use lpm_core::ids::{DiscoveryId, GroupId};
@@ -20,7 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::id_or_404;
+use super::{ApiPath, body_reference, id_or_404, ids_or_422};
 use super::{Caller, PageParams, Paged, parse_sort};
 use crate::http::error::ErrorBody;
 use crate::http::{ApiError, ApiJson, ApiQuery, ApiResult, AppState};
@@ -310,6 +310,7 @@ pub async fn list_discoveries(
     params(("id" = i64, Path, description = "Scan id")),
     responses(
         (status = 200, description = "The scan", body = DiscoveryView),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such scan", body = ErrorBody),
@@ -318,7 +319,7 @@ pub async fn list_discoveries(
 pub async fn get_discovery(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DiscoveryView>> {
     caller.require_admin()?;
     let run = state.store.get_discovery_run(discovery_id(id)?).await?;
@@ -334,6 +335,7 @@ pub async fn get_discovery(
     params(("id" = i64, Path, description = "Scan id")),
     responses(
         (status = 200, description = "The cancelled scan", body = DiscoveryView),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such scan", body = ErrorBody),
@@ -343,7 +345,7 @@ pub async fn get_discovery(
 pub async fn cancel_discovery(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DiscoveryView>> {
     let admin = caller.require_admin()?;
     let id = discovery_id(id)?;
@@ -375,6 +377,7 @@ pub async fn cancel_discovery(
     params(("id" = i64, Path, description = "Scan id"), PageParams, ResultFilters),
     responses(
         (status = 200, description = "A page of results", body = Paged<DiscoveryResultView>),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such scan", body = ErrorBody),
@@ -384,7 +387,7 @@ pub async fn cancel_discovery(
 pub async fn list_discovery_results(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiQuery(paging): ApiQuery<PageParams>,
     ApiQuery(filters): ApiQuery<ResultFilters>,
 ) -> ApiResult<Json<Paged<DiscoveryResultView>>> {
@@ -408,18 +411,18 @@ pub async fn list_discovery_results(
     request_body = RegisterRequest,
     responses(
         (status = 200, description = "What happened to each result", body = RegisterView),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 400, description = "The body is not JSON, or the id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
-        (status = 404, description = "No such scan, result of it (`discovery_result_not_found`) or group (`group_not_found`); nothing was registered", body = ErrorBody),
+        (status = 404, description = "No such scan", body = ErrorBody),
         (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
-        (status = 422, description = "No result named, or too many", body = ErrorBody),
+        (status = 422, description = "No result named, too many, one that is not this scan's, or a group that does not exist; nothing was registered", body = ErrorBody),
     )
 )]
 pub async fn register_discovery_results(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> ApiResult<Json<RegisterView>> {
     let admin = caller.require_admin()?;
@@ -440,11 +443,7 @@ pub async fn register_discovery_results(
         ));
     }
     // Check everything named before registering anything.
-    let groups = request
-        .groups
-        .iter()
-        .map(|g| id_or_404(*g, "group", GroupId::new))
-        .collect::<ApiResult<Vec<_>>>()?;
+    let groups = ids_or_422(&request.groups, "groups", GroupId::new)?;
     let known: HashSet<GroupId> = state
         .store
         .list_groups()
@@ -452,10 +451,17 @@ pub async fn register_discovery_results(
         .into_iter()
         .map(|g| g.id)
         .collect();
-    if groups.iter().any(|g| !known.contains(g)) {
-        return Err(ApiError::not_found("group"));
+    if let Some(missing) = groups.iter().find(|g| !known.contains(g)) {
+        return Err(ApiError::invalid_field(
+            "groups",
+            format!("{missing}: no such group"),
+        ));
     }
-    state.store.discovery_results(id, &results).await?;
+    state
+        .store
+        .discovery_results(id, &results)
+        .await
+        .map_err(|e| body_reference(e, "discovery result", "result_ids"))?;
     let mut done = Vec::with_capacity(results.len());
     for result in results {
         let registration = state

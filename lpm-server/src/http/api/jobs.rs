@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use lpm_core::agent::{ChangeAction, PackageChange};
@@ -29,7 +29,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::id_or_404;
+use super::{ApiPath, id_or_404};
 use super::{Caller, PageParams, Paged, parse_sort};
 use crate::http::error::ErrorBody;
 use crate::http::{ApiError, ApiJson, ApiQuery, ApiResult, AppState};
@@ -711,6 +711,7 @@ pub async fn list_jobs(
     params(("id" = i64, Path, description = "Job id")),
     responses(
         (status = 200, description = "The job", body = JobDetailView),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such job touching the caller's hosts", body = ErrorBody),
     )
@@ -718,7 +719,7 @@ pub async fn list_jobs(
 pub async fn get_job(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<JobDetailView>> {
     let id = job_id(id)?;
     Ok(Json(detail_view(&state, &caller, id).await?))
@@ -733,6 +734,7 @@ pub async fn get_job(
     params(("id" = i64, Path, description = "Job id"), PageParams, EventOrder),
     responses(
         (status = 200, description = "A page of events", body = Paged<JobEventView>),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such job touching the caller's hosts", body = ErrorBody),
         (status = 422, description = "A bad page or sort", body = ErrorBody),
@@ -741,7 +743,7 @@ pub async fn get_job(
 pub async fn list_job_events(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiQuery(paging): ApiQuery<PageParams>,
     ApiQuery(order): ApiQuery<EventOrder>,
 ) -> ApiResult<Json<Paged<JobEventView>>> {
@@ -783,6 +785,7 @@ fn job_finished(job_state: JobState) -> ApiError {
     params(("id" = i64, Path, description = "Job id")),
     responses(
         (status = 200, description = "What was cancelled, and the job after it", body = CancelView),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "The job also covers hosts outside the caller's groups (`out_of_scope`)", body = ErrorBody),
         (status = 404, description = "No such job touching the caller's hosts", body = ErrorBody),
@@ -792,7 +795,7 @@ fn job_finished(job_state: JobState) -> ApiError {
 pub async fn cancel_job(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<CancelView>> {
     let id = job_id(id)?;
     let before = state.store.get_job(&caller.scope, id).await?;
@@ -831,6 +834,7 @@ pub async fn cancel_job(
     params(("id" = i64, Path, description = "The job to roll back")),
     responses(
         (status = 201, description = "The rollback job", body = JobDetailView),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 403, description = "A host the job changed is outside the caller's groups (`out_of_scope`)", body = ErrorBody),
         (status = 404, description = "No such job touching the caller's hosts", body = ErrorBody),
@@ -840,7 +844,7 @@ pub async fn cancel_job(
 pub async fn rollback_job(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<(StatusCode, Json<JobDetailView>)> {
     let parent = job_id(id)?;
     let hosts = match state.store.plan_rollback(&caller.scope, parent).await? {

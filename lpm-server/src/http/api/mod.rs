@@ -111,3 +111,56 @@ pub fn id_or_404<T, E>(
 ) -> ApiResult<T> {
     new(raw).map_err(|_| ApiError::not_found(what))
 }
+
+/// `axum::extract::Path`, with rejections in the error envelope: a path segment that does not
+/// parse (an id that is not a number) is a 400 like any other unreadable request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError::bad_request(format!(
+                "Invalid path: {}",
+                rejection.body_text()
+            ))),
+        }
+    }
+}
+
+/// Ids named in a request body as their typed ids, or 422 naming `field` when one cannot
+/// exist (zero, negative).
+pub fn ids_or_422<T, E: std::fmt::Display>(
+    raw: &[i64],
+    field: &str,
+    new: impl Fn(i64) -> Result<T, E>,
+) -> ApiResult<Vec<T>> {
+    raw.iter()
+        .map(|&id| new(id).map_err(|e| ApiError::invalid_field(field, format!("{id}: {e}"))))
+        .collect()
+}
+
+/// A store error for a request whose body names a `what` that is not found (or not in the
+/// caller's scope, which looks the same): a 422 naming the body's `field`, since the resource
+/// in the path exists and the body is what is wrong. Other errors map as usual.
+pub fn body_reference(err: lpm_store::StoreError, what: &str, field: &str) -> ApiError {
+    match err {
+        lpm_store::StoreError::NotFound { what: missing } if missing == what => {
+            ApiError::invalid_field(
+                field,
+                format!("names a {what} that does not exist or that you cannot access"),
+            )
+        }
+        other => other.into(),
+    }
+}

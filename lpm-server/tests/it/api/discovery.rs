@@ -178,26 +178,52 @@ async fn registration_creates_each_host_once() {
     let hosts_before = api.get(&fleet.admin, "/api/v1/hosts").await.1["total"].clone();
 
     let group = fleet.group_a.id.get();
-    for (body, status, expected) in [
+    for (body, status, field) in [
         (
             json!({"result_ids": []}),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            "result_ids",
         ),
         (
             json!({"result_ids": [results[0], 999_999]}),
-            StatusCode::NOT_FOUND,
-            "discovery_result_not_found",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "result_ids",
         ),
         (
             json!({"result_ids": [results[0]], "groups": [999_999]}),
-            StatusCode::NOT_FOUND,
-            "group_not_found",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "groups",
+        ),
+        (
+            json!({"result_ids": [results[0]], "groups": [0]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "groups",
         ),
     ] {
         let (got, answer) = api.post(&fleet.admin, &register, body.clone()).await;
-        assert_eq!((got, code(&answer)), (status, expected), "{body}");
+        assert_eq!(got, status, "{body}: {answer}");
+        assert!(
+            answer["error"]["details"]["fields"][field].is_string(),
+            "{body} names {field}: {answer}"
+        );
     }
+    let (status, body) = api
+        .post(
+            &fleet.admin,
+            "/api/v1/discovery/999999/register",
+            json!({"result_ids": [results[0]]}),
+        )
+        .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, "discovery_not_found")
+    );
+    let (status, body) = api.get(&fleet.admin, "/api/v1/discovery/first").await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "bad_request"),
+        "an id that is not a number"
+    );
     assert_eq!(
         api.get(&fleet.admin, "/api/v1/hosts").await.1["total"],
         hosts_before,
