@@ -154,7 +154,7 @@ pub struct FleetStatusView {
     pub pending_patches: PendingView,
     /// Hosts that need a reboot.
     pub reboot_required: i64,
-    /// Unreachable then unhealthy hosts, longest silent first (at most `limit`).
+    /// Unreachable then unhealthy hosts, each by when it was last seen (at most `limit`).
     pub attention: Vec<HostView>,
     /// The next window openings (windows open now first), at most `limit`.
     pub upcoming_windows: Vec<UpcomingWindowView>,
