@@ -42,7 +42,7 @@ pub(crate) fn run(args: ServeArgs) -> Result<(), CliError> {
     runtime.block_on(run_server(loaded.config))
 }
 
-fn init_logging(level: &str, format: &str) -> Result<(), CliError> {
+pub(crate) fn init_logging(level: &str, format: &str) -> Result<(), CliError> {
     let filter = tracing_subscriber::EnvFilter::try_new(level)
         .map_err(|e| CliError::Invalid(format!("log.level {level:?}: {e}")))?;
     let builder = tracing_subscriber::fmt()
@@ -73,9 +73,21 @@ async fn run_server(config: Config) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::Invalid(format!("database: {e}")))?;
     tracing::info!(backend = ?store.backend(), schema = ?store.schema_version().await.ok().flatten(), "store ready");
+    serve_web(&config, &store, wait_for_stop()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
 
+/// The web part on an open store until `stop` completes: what `serve` runs, and what
+/// `all-in-one` runs beside the worker on the same store.
+pub(crate) async fn serve_web(
+    config: &Config,
+    store: &Store,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), CliError> {
     let (cert_pem, key_pem) = match &config.web_tls {
-        WebTls::InternalCa => internal_web_certificate(&config)?,
+        WebTls::InternalCa => internal_web_certificate(config)?,
         WebTls::Files {
             cert_file,
             key_file,
@@ -90,7 +102,7 @@ async fn run_server(config: Config) -> Result<(), CliError> {
     };
     let tls = web_tls_config(&cert_pem, &key_pem).map_err(|e| CliError::Invalid(e.to_string()))?;
 
-    let auth = auth_context(&store, &config.data_dir).await?;
+    let auth = auth_context(store, &config.data_dir).await?;
     let mut state = AppState::new(store.clone(), Arc::new(SystemClock), Arc::new(auth));
     state.data_dir = Some(config.data_dir.clone());
     let ca_dir = config.data_dir.join("ca");
@@ -99,7 +111,7 @@ async fn run_server(config: Config) -> Result<(), CliError> {
     }
     state
         .allowlist
-        .reload(&store)
+        .reload(store)
         .await
         .map_err(|e| CliError::Invalid(format!("allowlist: {e}")))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -118,14 +130,12 @@ async fn run_server(config: Config) -> Result<(), CliError> {
         allowlist = ?state.allowlist.networks(),
         "listening"
     );
-    serve(listener, tls, app(state), wait_for_stop())
+    serve(listener, tls, app(state), stop)
         .await
         .map_err(|source| CliError::Io {
             path: PathBuf::from(addr.to_string()),
             source,
         })?;
-    store.close().await;
-    tracing::info!("stopped");
     Ok(())
 }
 

@@ -7,3 +7,4 @@ mod http;
 mod serve;
 mod sim;
 mod support;
+mod worker;
