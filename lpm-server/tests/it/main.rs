@@ -3,6 +3,7 @@
 
 mod api;
 mod ca;
+mod engine;
 mod http;
 mod serve;
 mod sim;
