@@ -547,6 +547,70 @@ mod tests {
     }
 
     #[test]
+    fn the_worker_section_takes_seconds_and_overrides_and_names_bad_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.toml");
+        std::fs::write(
+            &file,
+            "[worker]\nid = \"w1\"\nhealth_interval_s = 2\nlease_s = 0.5\nretry_backoff_s = [1, 2.5]\n",
+        )
+        .unwrap();
+        let loaded = Config::load(
+            Some(&file),
+            env(&[
+                ("PATCH_MANAGER__WORKER__MAX_AGENTS", "16"),
+                ("PATCH_MANAGER__WORKER__PATCH_INTERVAL_S", "0.25"),
+            ]),
+        )
+        .unwrap();
+        let w = &loaded.config.worker;
+        assert_eq!(w.id, "w1");
+        assert_eq!(w.max_agents, 16);
+        assert_eq!(
+            w.lease_s.duration(),
+            Some(chrono::Duration::milliseconds(500))
+        );
+        assert_eq!(
+            w.patch_interval_s.duration(),
+            Some(chrono::Duration::milliseconds(250))
+        );
+        assert_eq!(w.retry_backoff_s.len(), 2);
+        assert_eq!(
+            loaded.overrides,
+            ["worker.max_agents", "worker.patch_interval_s"]
+        );
+        let shown = loaded.config.redacted().to_string();
+        assert!(shown.contains("\"lease_s\":0.5"), "{shown}");
+
+        for (key, value, named) in [
+            ("PATCH_MANAGER__WORKER__LEASE_S", "0", "worker.lease_s"),
+            ("PATCH_MANAGER__WORKER__LEASE_S", "-3", "worker.lease_s"),
+            (
+                "PATCH_MANAGER__WORKER__MAX_AGENTS",
+                "0",
+                "worker.max_agents",
+            ),
+            (
+                "PATCH_MANAGER__WORKER__RETRY_JITTER",
+                "0.9",
+                "worker.retry_jitter",
+            ),
+            (
+                "PATCH_MANAGER__WORKER__RETRY_BACKOFF_S",
+                "[1, 0]",
+                "worker.retry_backoff_s",
+            ),
+            ("PATCH_MANAGER__WORKER__ID", "a b", "worker.id"),
+            ("PATCH_MANAGER__WORKER__NO_SUCH_KEY", "1", "no_such_key"),
+        ] {
+            let err = Config::load(None, env(&[(key, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(named), "{key}={value}: {err}");
+        }
+    }
+
+    #[test]
     fn the_database_password_comes_from_a_private_file() {
         let dir = tempfile::tempdir().unwrap();
         let secret = dir.path().join("db-password");

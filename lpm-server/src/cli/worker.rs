@@ -137,7 +137,12 @@ pub(crate) fn run_all_in_one(args: ServeArgs) -> Result<(), CliError> {
             .clone()
             .unwrap_or_else(|| config.data_dir.join("ca"));
         let mut waited = 0;
-        while !ca_dir.join("manager.key").exists() && waited < 600 && !web.is_finished() {
+        let creates_ca = matches!(config.web_tls, crate::config::WebTls::InternalCa);
+        while creates_ca
+            && !ca_dir.join("manager.key").exists()
+            && waited < 600
+            && !web.is_finished()
+        {
             tokio::time::sleep(StdDuration::from_millis(100)).await;
             waited += 1;
         }

@@ -744,3 +744,166 @@ async fn flapping_agents_get_the_documented_backoff_and_no_retry_storm() {
     )
     .await;
 }
+
+#[test]
+fn the_worker_refuses_sqlite_and_bad_settings_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data_dir = \"{0}\"\n[database]\nurl = \"sqlite://{0}/lpm.db\"\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    let err = crate::support::lpm_fails(&["worker", "--config", config.to_str().unwrap()]);
+    assert!(err.contains("all-in-one"), "{err}");
+    std::fs::write(&config, "[worker]\nlease_s = 0\n").unwrap();
+    let err = crate::support::lpm_fails(&["worker", "--config", config.to_str().unwrap()]);
+    assert!(err.contains("worker.lease_s"), "{err}");
+    let err = crate::support::lpm_fails(&["all-in-one", "--config", config.to_str().unwrap()]);
+    assert!(err.contains("worker.lease_s"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_in_one_serves_the_web_part_and_works_jobs_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = dir.path().join("lpm.db");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:0\"\ndata_dir = \"{}\"\n[database]\nurl = \"sqlite://{}\"\n\
+             [log]\nformat = \"json\"\n[worker]\nidle_wakeup_s = 1\n{WORKER_SETTINGS}",
+            data.display(),
+            db.display()
+        )
+        .replace("idle_wakeup_s = 60\n", ""),
+    )
+    .unwrap();
+    let mut child = Command::new(BIN)
+        .args(["all-in-one", "--config"])
+        .arg(&config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<serde_json::Value>();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Ok(value) = serde_json::from_str(&line) {
+                let _ = tx.send(value);
+            }
+        }
+    });
+    let mut messages = Vec::new();
+    let url = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("all-in-one logs that it listens");
+        messages.push(line["message"].as_str().unwrap_or_default().to_owned());
+        if line["message"] == "listening" {
+            break line["url"].as_str().unwrap().to_owned();
+        }
+    };
+    assert!(
+        messages
+            .iter()
+            .any(|m| m == "lpm-server all-in-one starting"),
+        "{messages:?}"
+    );
+
+    // The web part answers, and reports the worker's heartbeat as fresh.
+    let ca_pem = std::fs::read(data.join("ca/ca.crt")).unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(&ca_pem).unwrap()])
+        .build()
+        .unwrap();
+    wait_for(
+        "a fresh worker heartbeat",
+        Duration::from_secs(30),
+        || async {
+            let r = client
+                .get(format!("{url}/status/health"))
+                .send()
+                .await
+                .ok()?;
+            (r.status() == 200).then_some(())
+        },
+    )
+    .await;
+
+    // Agents from the CA the process created; hosts and a job written beside it.
+    let ca = Ca::load(data.join("ca")).unwrap();
+    let mut options = FleetOptions::new(3, Ipv4Addr::new(127, 86, 1, 1), 12443, ca.root_pem());
+    options.timing = SimTiming::fast();
+    let now = OffsetDateTime::now_utc();
+    let fleet = Fleet::launch(options, |ip, name| {
+        let issued = ca
+            .issue_agent_server(Some(name), Some(ip), now)
+            .map_err(|e| e.to_string())?;
+        Identity::from_pem(&issued.cert_pem, issued.key_pem.expose_secret())
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap();
+    let store = Store::connect(
+        &format!("sqlite://{}", db.display()),
+        &StoreOptions::default(),
+    )
+    .await
+    .unwrap();
+    let mut hosts = Vec::new();
+    for agent in fleet.agents() {
+        let host = store
+            .create_host(
+                &Scope::system(),
+                &agent.host_address(),
+                &[],
+                &Actor::system(),
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        hosts.push(host.id);
+    }
+    let job = NewJob {
+        kind: JobKind::ApplyPatches,
+        schedule: Schedule::Immediate,
+        options: JobOptions::default(),
+        parent: None,
+        targets: now_targets(&hosts),
+    };
+    let id = store
+        .create_job(&Scope::system(), &job, &Actor::system(), Utc::now())
+        .await
+        .unwrap();
+    let detail = wait_for("the job to settle", Duration::from_secs(60), || async {
+        let d = store.get_job(&Scope::system(), id).await.ok()?;
+        d.job.state.is_terminal().then_some(d)
+    })
+    .await;
+    assert_eq!(detail.job.state, JobState::Succeeded, "{detail:?}");
+    for agent in fleet.agents() {
+        assert_eq!(applies(agent).len(), 1);
+    }
+
+    let sent = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    reader.join().unwrap();
+    let logged: Vec<String> = rx
+        .try_iter()
+        .map(|l| l["message"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(logged.iter().any(|m| m == "engine stopped"), "{logged:?}");
+    assert!(logged.iter().any(|m| m == "stopped"), "{logged:?}");
+}
