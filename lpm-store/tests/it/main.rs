@@ -24,3 +24,4 @@ mod registry;
 mod retention;
 mod settings;
 mod windows;
+mod worker;
