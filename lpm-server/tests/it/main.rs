@@ -8,4 +8,5 @@ mod http;
 mod serve;
 mod sim;
 mod support;
+mod virtual_time;
 mod worker;
