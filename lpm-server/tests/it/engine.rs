@@ -27,6 +27,7 @@ struct Rig {
     _dir: tempfile::TempDir,
     store: Store,
     fleet: Fleet,
+    client: AgentClient,
     hosts: Vec<HostId>,
     stop: Option<oneshot::Sender<()>>,
     running: Option<tokio::task::JoinHandle<()>>,
@@ -72,6 +73,28 @@ impl Rig {
                 .unwrap();
             hosts.push(host.id);
         }
+        let mut rig = Self {
+            _dir: dir,
+            store,
+            fleet,
+            hosts,
+            stop: None,
+            running: None,
+            client,
+        };
+        rig.start_engine("engine-test");
+        rig
+    }
+
+    /// A new engine (another worker) over the same store and fleet.
+    async fn resume(mut self) -> Self {
+        self.start_engine("engine-test-2");
+        self
+    }
+
+    fn start_engine(&mut self, id: &str) {
+        let store = self.store.clone();
+        let client = self.client.clone();
         let config = EngineConfig {
             health_interval: chrono::Duration::seconds(60),
             patch_interval: chrono::Duration::seconds(600),
@@ -79,22 +102,17 @@ impl Rig {
             job_poll_interval: chrono::Duration::milliseconds(200),
             idle_wakeup: chrono::Duration::seconds(60),
             discovery_progress_interval: chrono::Duration::milliseconds(100),
-            drain: chrono::Duration::seconds(2),
+            drain: chrono::Duration::milliseconds(500),
             ..EngineConfig::default()
         };
         let identity = WorkerIdentity {
-            id: "engine-test".into(),
+            id: id.into(),
             hostname: "test".into(),
             version: "0".into(),
             started_at: Utc::now(),
         };
-        let engine: WorkerEngine = lpm_server::worker::engine(
-            store.clone(),
-            client,
-            Arc::new(SystemClock),
-            config,
-            identity,
-        );
+        let engine: WorkerEngine =
+            lpm_server::worker::engine(store, client, Arc::new(SystemClock), config, identity);
         let (tx, rx) = oneshot::channel::<()>();
         let running = tokio::spawn(async move {
             engine
@@ -103,13 +121,17 @@ impl Rig {
                 })
                 .await;
         });
-        Self {
-            _dir: dir,
-            store,
-            fleet,
-            hosts,
-            stop: Some(tx),
-            running: Some(running),
+        self.stop = Some(tx);
+        self.running = Some(running);
+    }
+
+    /// Stops the engine and waits for it, leaving the store and fleet in place.
+    async fn stop_engine(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(running) = self.running.take() {
+            running.await.unwrap();
         }
     }
 
@@ -408,4 +430,50 @@ async fn discovery_finds_agents_reports_progress_and_stops_when_cancelled() {
     assert!(results.is_empty());
     drop(tarpits);
     rig.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_worker_lets_go_of_rows_in_flight_and_the_next_resumes_them_by_key() {
+    // Jobs of a few seconds; the engine drains for two.
+    let timing = SimTiming {
+        per_package: Duration::from_millis(400),
+        ..SimTiming::fast()
+    };
+    let mut rig = Rig::start(2, Ipv4Addr::new(127, 92, 0, 1), timing).await;
+    let job = rig
+        .job(
+            JobKind::ApplyPatches,
+            &rig.hosts,
+            JobOptions::default(),
+            None,
+        )
+        .await;
+    until("the rows running on their agents", async || {
+        let d = rig.store.get_job(&Scope::system(), job).await.unwrap();
+        d.hosts.iter().all(|r| r.state == JobHostState::Running)
+    })
+    .await;
+    rig.stop_engine().await;
+    let d = rig.store.get_job(&Scope::system(), job).await.unwrap();
+    let unfinished: Vec<_> = d.hosts.iter().filter(|r| !r.state.is_terminal()).collect();
+    assert!(!unfinished.is_empty(), "the jobs outlast the drain: {d:?}");
+    // Relinquished: claimable at once by the next worker, with the key that was sent.
+    let claimed = rig
+        .store
+        .claim("next", Utc::now(), chrono::Duration::seconds(30), 10)
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), unfinished.len());
+    for work in &claimed {
+        assert!(work.idempotency_key.is_some());
+        rig.store.relinquish(&work.lease, Utc::now()).await.unwrap();
+    }
+    let rig2 = Rig::resume(rig).await;
+    let detail = rig2.settled(job).await;
+    assert_eq!(detail.job.state, JobState::Succeeded, "{detail:?}");
+    for agent in rig2.fleet.agents() {
+        let counts = agent.applied_counts();
+        assert_eq!(counts.values().sum::<u32>(), 1, "{counts:?}");
+    }
+    rig2.stop().await;
 }
