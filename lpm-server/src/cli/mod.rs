@@ -7,6 +7,7 @@ mod demo;
 mod openapi;
 pub(crate) mod serve;
 mod sim;
+mod worker;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -42,6 +43,12 @@ pub enum Command {
     Sim(SimArgs),
     /// Serve the web API over HTTPS (TLS 1.3) until SIGINT or SIGTERM.
     Serve(ServeArgs),
+    /// Run the background worker (pollers, scheduler, executor, discovery, housekeeping) on
+    /// PostgreSQL until SIGINT or SIGTERM; several may run side by side.
+    Worker(ServeArgs),
+    /// Run the web API and the worker in one process on one store (the mode for SQLite)
+    /// until SIGINT or SIGTERM.
+    AllInOne(ServeArgs),
     /// Manage accounts from the host itself (the first admin, recovery).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -165,7 +172,7 @@ pub enum RoleArg {
     Operator,
 }
 
-/// `lpm-server serve ...`.
+/// `lpm-server serve|worker|all-in-one ...`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// The configuration file (TOML); without it, defaults apply. Environment variables
@@ -337,6 +344,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Ca(command) => ca::run(command),
         Command::Sim(args) => sim::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Worker(args) => worker::run_worker(args),
+        Command::AllInOne(args) => worker::run_all_in_one(args),
         Command::Admin(command) => admin::run(command),
         Command::Demo(args) => demo::run(args),
         Command::Openapi => openapi::run(),

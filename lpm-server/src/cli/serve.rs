@@ -73,9 +73,21 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::Invalid(format!("database: {e}")))?;
     tracing::info!(backend = ?store.backend(), schema = ?store.schema_version().await.ok().flatten(), "store ready");
+    serve_web(&config, &store, wait_for_stop()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
 
+/// The web part on an open store until `stop` completes: what `serve` runs, and what
+/// `all-in-one` runs beside the worker on the same store.
+pub(crate) async fn serve_web(
+    config: &Config,
+    store: &Store,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), CliError> {
     let (cert_pem, key_pem) = match &config.web_tls {
-        WebTls::InternalCa => internal_web_certificate(&config)?,
+        WebTls::InternalCa => internal_web_certificate(config)?,
         WebTls::Files {
             cert_file,
             key_file,
@@ -90,7 +102,7 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
     };
     let tls = web_tls_config(&cert_pem, &key_pem).map_err(|e| CliError::Invalid(e.to_string()))?;
 
-    let (auth, rotation) = auth_context(&store, &config).await?;
+    let (auth, rotation) = auth_context(store, config).await?;
     let auth = Arc::new(auth);
     let clock: Arc<dyn lpm_core::ports::Clock> = Arc::new(SystemClock);
     let rotating = rotation.spawn(Arc::clone(&auth), Arc::clone(&clock), CHECK_EVERY);
@@ -103,7 +115,7 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
     }
     state
         .allowlist
-        .reload(&store)
+        .reload(store)
         .await
         .map_err(|e| CliError::Invalid(format!("allowlist: {e}")))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -122,15 +134,13 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
         allowlist = ?state.allowlist.networks(),
         "listening"
     );
-    serve(listener, tls, app(state), wait_for_stop())
+    serve(listener, tls, app(state), stop)
         .await
         .map_err(|source| CliError::Io {
             path: PathBuf::from(addr.to_string()),
             source,
         })?;
     rotating.abort();
-    store.close().await;
-    tracing::info!("stopped");
     Ok(())
 }
 

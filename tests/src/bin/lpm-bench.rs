@@ -22,6 +22,8 @@ use std::time::Instant;
 
 #[path = "bench/reports.rs"]
 mod reports;
+#[path = "bench/worker.rs"]
+mod worker;
 
 use chrono::{Duration, TimeZone, Utc};
 use clap::{Parser, Subcommand};
@@ -76,7 +78,8 @@ enum Scenario {
         audit_rows: u32,
     },
     /// Polling a simulated fleet: bare TLS 1.3 handshakes to every agent, then a health sweep
-    /// through lpm-agent-client, both at the same concurrency; and the simulator's memory.
+    /// through lpm-agent-client, both at the same concurrency; the simulator's memory; and a
+    /// full health sweep through the worker's poller with its store writes (PostgreSQL).
     FleetPoll {
         /// Simulated agents.
         #[arg(long, default_value_t = 2500)]
@@ -124,6 +127,39 @@ enum Scenario {
         /// busy machine, where calibration wanders).
         #[arg(long, value_name = "m=KIB,t=N,p=N")]
         argon2: Option<String>,
+    },
+    /// Dispatch latency: immediate jobs of one host each, created through the store as the
+    /// web process creates them, until the simulated agent receives the request; on
+    /// PostgreSQL (notified through LISTEN/NOTIFY) and on SQLite (in-process).
+    Dispatch {
+        /// Jobs (and agents).
+        #[arg(long, default_value_t = 300)]
+        jobs: usize,
+        /// Milliseconds between job creations.
+        #[arg(long, default_value_t = 20)]
+        gap_ms: u64,
+        /// The first agent's address.
+        #[arg(long, default_value = "127.50.0.1")]
+        first_ip: Ipv4Addr,
+        /// The agents' port.
+        #[arg(long, default_value_t = 12443)]
+        port: u16,
+    },
+    /// A maintenance window opening at once for `agents` hosts, each with a queued job: the
+    /// time until every agent has received its request, at the worker's concurrency.
+    WindowOpen {
+        /// Hosts (and agents).
+        #[arg(long, default_value_t = 2500)]
+        agents: usize,
+        /// The first agent's address.
+        #[arg(long, default_value = "127.60.0.1")]
+        first_ip: Ipv4Addr,
+        /// The agents' port.
+        #[arg(long, default_value_t = 12443)]
+        port: u16,
+        /// Agent calls in flight (the worker semaphore).
+        #[arg(long, default_value_t = 64)]
+        concurrency: u32,
     },
     /// CIDR discovery: a /22 where every address is silent, and a /22 holding 100 agents
     /// among addresses that refuse, at the SDD's probe timeout.
@@ -206,6 +242,18 @@ async fn main() -> BenchResult<()> {
             rounds,
             argon2,
         } => login::run(sequential, rounds, argon2.as_deref()).await?,
+        Scenario::Dispatch {
+            jobs,
+            gap_ms,
+            first_ip,
+            port,
+        } => worker::dispatch(jobs, gap_ms, first_ip, port).await?,
+        Scenario::WindowOpen {
+            agents,
+            first_ip,
+            port,
+            concurrency,
+        } => worker::window_open(agents, first_ip, port, concurrency).await?,
         Scenario::CidrScan {
             silent,
             mixed,
