@@ -60,6 +60,14 @@ impl IpAllowlist {
     }
 }
 
+/// The TCP peer's address from a request's extensions, or 127.0.0.1 for a test calling the
+/// router directly (no socket, so no peer).
+pub fn peer_ip(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(addr)| addr.ip())
+}
+
 /// Middleware: refuses (403 `ip_not_allowed`) a peer outside the allowlist. A request without
 /// a peer address (a test calling the router directly) is judged as 127.0.0.1.
 pub async fn enforce_allowlist(
@@ -67,11 +75,7 @@ pub async fn enforce_allowlist(
     request: Request,
     next: Next,
 ) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let peer = peer_ip(request.extensions());
     if state.allowlist.allows(peer) {
         next.run(request).await
     } else {

@@ -58,8 +58,6 @@ pub struct AppState {
     pub data_dir: Option<PathBuf>,
     /// Where the web certificate comes from (shown read-only in the settings).
     pub web_tls: crate::config::WebTls,
-    /// The OpenAPI document served at `/api/v1/openapi.json`.
-    pub openapi: Arc<serde_json::Value>,
     /// Job events relayed to browsers.
     pub events: Arc<api::ws::JobEventHub>,
 }
@@ -181,6 +179,24 @@ impl AuthContext {
         self.password_checks.load(Ordering::Relaxed)
     }
 
+    /// Runs `check` against the current verifier; when it names an unknown key, reloads the
+    /// published keys once (another web process may have rotated) and checks again. The outer
+    /// error is a failure to reload; the inner result is the check's.
+    pub async fn verify_reloading<T>(
+        &self,
+        store: &Store,
+        now: DateTime<Utc>,
+        check: impl Fn(&crate::auth::Verifier) -> Result<T, AuthError>,
+    ) -> ApiResult<Result<T, AuthError>> {
+        match check(&self.keys.keys().verifier) {
+            Err(AuthError::UnknownKey) => {
+                self.reload_verifying_keys(store, now).await?;
+                Ok(check(&self.keys.keys().verifier))
+            }
+            other => Ok(other),
+        }
+    }
+
     /// Reloads the published verifying keys (another process may have rotated), keeping the
     /// current signing key and its own verifying key.
     pub async fn reload_verifying_keys(&self, store: &Store, now: DateTime<Utc>) -> ApiResult<()> {
@@ -218,7 +234,6 @@ impl AppState {
             ca: None,
             data_dir: None,
             web_tls: crate::config::WebTls::InternalCa,
-            openapi: Arc::new(openapi_json()),
             events: Arc::default(),
         }
     }
@@ -283,10 +298,21 @@ fn sort_keys(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-async fn openapi_document(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::Json<serde_json::Value> {
-    axum::Json((*state.openapi).clone())
+/// Serves the document, built and serialised once per process on first request: it depends
+/// only on the code, so neither start-up nor later requests pay for it again.
+async fn openapi_document() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    static DOCUMENT: std::sync::OnceLock<bytes::Bytes> = std::sync::OnceLock::new();
+    let body = DOCUMENT.get_or_init(|| {
+        serde_json::to_vec(&openapi_json())
+            .map(bytes::Bytes::from)
+            .unwrap_or_default()
+    });
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body.clone(),
+    )
+        .into_response()
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

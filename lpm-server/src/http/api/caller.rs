@@ -7,11 +7,11 @@
 //! the next request.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use chrono::{DateTime, Utc};
@@ -76,12 +76,7 @@ impl Caller {
 /// The client address of a request: the TCP peer, or 127.0.0.1 for a test calling the router
 /// directly.
 pub fn client_ip(parts: &Parts) -> IpAddr {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |ConnectInfo(peer)| {
-            peer.ip()
-        })
+    crate::http::allowlist::peer_ip(&parts.extensions)
 }
 
 /// The bearer token of a request, if it has one.
@@ -172,20 +167,11 @@ async fn verify_access(
     token: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<AccessClaims> {
-    match state.auth.keys.keys().verifier.verify(token, now) {
-        Ok(claims) => Ok(claims),
-        Err(AuthError::UnknownKey) => {
-            state.auth.reload_verifying_keys(&state.store, now).await?;
-            state
-                .auth
-                .keys
-                .keys()
-                .verifier
-                .verify(token, now)
-                .map_err(|e| token_error(&e))
-        }
-        Err(e) => Err(token_error(&e)),
-    }
+    state
+        .auth
+        .verify_reloading(&state.store, now, |verifier| verifier.verify(token, now))
+        .await?
+        .map_err(|e| token_error(&e))
 }
 
 /// A cached user row with their last session revocation.

@@ -269,25 +269,13 @@ pub(crate) async fn verify_mfa_token(
     purpose: MfaPurpose,
     now: DateTime<Utc>,
 ) -> Result<MfaClaims, AuthError> {
-    let verify = || {
-        state
-            .auth
-            .keys
-            .keys()
-            .verifier
-            .verify_mfa(token, purpose, now)
-    };
-    match verify() {
-        Err(AuthError::UnknownKey) => {
-            state
-                .auth
-                .reload_verifying_keys(&state.store, now)
-                .await
-                .map_err(|_| AuthError::UnknownKey)?;
-            verify()
-        }
-        other => other,
-    }
+    state
+        .auth
+        .verify_reloading(&state.store, now, |verifier| {
+            verifier.verify_mfa(token, purpose, now)
+        })
+        .await
+        .map_err(|_| AuthError::UnknownKey)?
 }
 
 /// The 401 for an MFA token that does not verify.
