@@ -2,11 +2,13 @@
 //! calibration of password hashing. There is never a default password: the first admin is
 //! created here, with a generated password and a TOTP secret shown once on the console.
 
-use lpm_core::model::{Role, Username};
+use lpm_core::model::{Role, User, Username};
 use lpm_core::rbac::Scope;
 use lpm_store::{Actor, Store, StoreError, StoreOptions};
 
-use crate::auth::{Argon2Params, ExposeSecret, PasswordHasher, calibrate, generate_password, totp};
+use crate::auth::{
+    Argon2Params, ExposeSecret, PasswordHasher, SecretString, calibrate, generate_password, totp,
+};
 use crate::cli::{AdminCommand, CliError};
 use crate::config::Config;
 
@@ -49,6 +51,68 @@ async fn open_store(config: Option<&std::path::Path>) -> Result<Store, CliError>
         .map_err(|e| CliError::Invalid(format!("database: {e}")))
 }
 
+/// An account created on the host's own console, with its secrets to show once.
+pub(crate) struct ConsoleAccount {
+    /// The account.
+    pub(crate) user: User,
+    /// Its generated password.
+    pub(crate) password: SecretString,
+    /// Its TOTP secret (base32), already confirmed.
+    pub(crate) totp_secret: SecretString,
+}
+
+/// Creates an account with a generated password (hashed with the calibrated parameters, or the
+/// SDD's starting point) and a TOTP secret confirmed at once: the console that shows the secret
+/// is the trust anchor, so that is the enrolment. `on_conflict` names the error for an
+/// existing username.
+pub(crate) async fn create_console_account(
+    store: &Store,
+    username: &Username,
+    role: Role,
+    actor: &Actor,
+    on_conflict: impl FnOnce() -> CliError,
+) -> Result<ConsoleAccount, CliError> {
+    let db = |e: StoreError| CliError::Invalid(format!("database: {e}"));
+    let invalid = |e: crate::auth::AuthError| CliError::Invalid(e.to_string());
+    let params: Argon2Params = store
+        .config_get(ARGON2_KEY)
+        .await
+        .map_err(db)?
+        .unwrap_or_default();
+    let hasher = PasswordHasher::new(params).map_err(invalid)?;
+    let password = generate_password().map_err(invalid)?;
+    let hash = hasher.hash(&password).map_err(invalid)?;
+    let totp_secret = totp::new_secret().map_err(invalid)?;
+    let admin = Scope::system()
+        .require_admin()
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let now = chrono::Utc::now();
+    let user = store
+        .create_user(&admin, username, role, &[], actor, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => on_conflict(),
+            other => db(other),
+        })?;
+    store
+        .set_password_hash(user.id, &hash, actor, now)
+        .await
+        .map_err(db)?;
+    store
+        .begin_totp_enrolment(user.id, totp_secret.expose_secret(), actor, now)
+        .await
+        .map_err(db)?;
+    store
+        .confirm_mfa(user.id, "totp", actor, now)
+        .await
+        .map_err(db)?;
+    Ok(ConsoleAccount {
+        user,
+        password,
+        totp_secret,
+    })
+}
+
 async fn create(
     config: Option<&std::path::Path>,
     username: &str,
@@ -60,54 +124,18 @@ async fn create(
         crate::cli::RoleArg::Operator => Role::Operator,
     };
     let store = open_store(config).await?;
-    let params: Argon2Params = store
-        .config_get(ARGON2_KEY)
-        .await
-        .map_err(|e| CliError::Invalid(format!("database: {e}")))?
-        .unwrap_or_default();
-    let hasher = PasswordHasher::new(params).map_err(|e| CliError::Invalid(e.to_string()))?;
-    let password = generate_password().map_err(|e| CliError::Invalid(e.to_string()))?;
-    let hash = hasher
-        .hash(&password)
-        .map_err(|e| CliError::Invalid(e.to_string()))?;
-    let secret = totp::new_secret().map_err(|e| CliError::Invalid(e.to_string()))?;
-    let uri = totp::otpauth_uri(&secret, username.as_str())
-        .map_err(|e| CliError::Invalid(e.to_string()))?;
-
-    // The host's own console is the trust anchor for the first account.
-    let system = Scope::system();
-    let admin = system
-        .require_admin()
-        .map_err(|e| CliError::Invalid(e.to_string()))?;
     let actor = Actor {
         user: None,
         name: "lpm-server admin".into(),
         ip: None,
     };
-    let now = chrono::Utc::now();
-    let user = store
-        .create_user(&admin, &username, role, &[], &actor, now)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => {
-                CliError::Invalid(format!("a user named {username} already exists"))
-            }
-            other => CliError::Invalid(format!("database: {other}")),
-        })?;
-    let db = |e: StoreError| CliError::Invalid(format!("database: {e}"));
-    store
-        .set_password_hash(user.id, &hash, &actor, now)
-        .await
-        .map_err(db)?;
-    store
-        .begin_totp_enrolment(user.id, secret.expose_secret(), &actor, now)
-        .await
-        .map_err(db)?;
-    // The secret was shown only on this console: that is the enrolment.
-    store
-        .confirm_mfa(user.id, "totp", &actor, now)
-        .await
-        .map_err(db)?;
+    let account = create_console_account(&store, &username, role, &actor, || {
+        CliError::Invalid(format!("a user named {username} already exists"))
+    })
+    .await?;
+    let (user, password, secret) = (account.user, account.password, account.totp_secret);
+    let uri = totp::otpauth_uri(&secret, username.as_str())
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
     store.close().await;
 
     println!("created {} {} (id {})", role.as_str(), username, user.id);

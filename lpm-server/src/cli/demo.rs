@@ -5,9 +5,7 @@
 //! now), and runs the web part and the worker in one process (`all-in-one`). A second run reuses everything it finds.
 
 use std::fs;
-use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -25,8 +23,9 @@ use lpm_store::fleet::HostQuery;
 use lpm_store::{Actor, PageRequest, Store, StoreError, StoreOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{Argon2Params, ExposeSecret, PasswordHasher, generate_password, totp};
-use crate::cli::admin::ARGON2_KEY;
+use crate::auth::ExposeSecret;
+use crate::cli::admin::create_console_account;
+use crate::cli::serve::{make_private_dir, write_replacing};
 use crate::cli::{CliError, DemoArgs, ca};
 use crate::config::{Config, DatabaseConfig, LogConfig, WebConfig};
 
@@ -139,47 +138,19 @@ async fn ensure_admin(store: &Store, data_dir: &Path) -> Result<DemoCredentials,
     {
         return Ok(saved);
     }
-    let params: Argon2Params = store
-        .config_get(ARGON2_KEY)
-        .await
-        .map_err(db)?
-        .unwrap_or_default();
-    let invalid = |e: crate::auth::AuthError| CliError::Invalid(e.to_string());
-    let hasher = PasswordHasher::new(params).map_err(invalid)?;
-    let password = generate_password().map_err(invalid)?;
-    let hash = hasher.hash(&password).map_err(invalid)?;
-    let secret = totp::new_secret().map_err(invalid)?;
-    let admin = Scope::system()
-        .require_admin()
-        .map_err(|e| CliError::Invalid(e.to_string()))?;
     let actor = Actor {
         user: None,
         name: "lpm-server demo".into(),
         ip: None,
     };
-    let now = Utc::now();
-    let user = store
-        .create_user(&admin, &username, Role::Admin, &[], &actor, now)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict { .. } => CliError::Invalid(format!(
-                "a user named {ADMIN} exists but {} is missing or unreadable; use a new --data-dir",
-                path.display()
-            )),
-            other => db(other),
-        })?;
-    store
-        .set_password_hash(user.id, &hash, &actor, now)
-        .await
-        .map_err(db)?;
-    store
-        .begin_totp_enrolment(user.id, secret.expose_secret(), &actor, now)
-        .await
-        .map_err(db)?;
-    store
-        .confirm_mfa(user.id, "totp", &actor, now)
-        .await
-        .map_err(db)?;
+    let account = create_console_account(store, &username, Role::Admin, &actor, || {
+        CliError::Invalid(format!(
+            "a user named {ADMIN} exists but {} is missing or unreadable; use a new --data-dir",
+            path.display()
+        ))
+    })
+    .await?;
+    let (password, secret) = (account.password, account.totp_secret);
     let credentials = DemoCredentials {
         username: ADMIN.into(),
         password: password.expose_secret().to_owned(),
@@ -187,7 +158,7 @@ async fn ensure_admin(store: &Store, data_dir: &Path) -> Result<DemoCredentials,
     };
     let json = serde_json::to_vec_pretty(&credentials)
         .map_err(|e| CliError::Invalid(format!("credentials: {e}")))?;
-    write_private(&path, &json)?;
+    write_replacing(&path, &json, 0o600)?;
     Ok(credentials)
 }
 
@@ -225,7 +196,6 @@ async fn register_fleet(store: &Store, fleet: &Fleet, now: DateTime<Utc>) -> Res
     let db = |e: StoreError| CliError::Invalid(format!("database: {e}"));
     let invalid = |e: &dyn std::fmt::Display| CliError::Invalid(e.to_string());
     let scope = Scope::system();
-    let admin = scope.require_admin().map_err(|e| invalid(&e))?;
     let actor = Actor {
         user: None,
         name: "lpm-server demo".into(),
@@ -247,7 +217,6 @@ async fn register_fleet(store: &Store, fleet: &Fleet, now: DateTime<Utc>) -> Res
         now,
     )
     .await?;
-    let _ = admin;
 
     let existing = store
         .list_hosts(
@@ -282,12 +251,9 @@ async fn register_fleet(store: &Store, fleet: &Fleet, now: DateTime<Utc>) -> Res
         };
         if known.contains(&addr.ip().to_string()) {
             if i < half {
-                let windows = store
-                    .list_windows(&scope, host_of(&existing.items, addr)?)
-                    .await
-                    .map_err(db)?;
+                let host = host_of(&existing.items, addr)?;
+                let windows = store.list_windows(&scope, host).await.map_err(db)?;
                 if !windows.iter().any(|w| w.window.is_open(now)) {
-                    let host = host_of(&existing.items, addr)?;
                     store
                         .create_window(
                             &scope,
@@ -375,33 +341,4 @@ fn absolute(path: &Path) -> Result<PathBuf, CliError> {
         source,
     })?;
     Ok(cwd.join(path))
-}
-
-fn make_private_dir(dir: &Path) -> Result<(), CliError> {
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|source| CliError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })
-}
-
-fn write_private(path: &Path, contents: &[u8]) -> Result<(), CliError> {
-    let io = |source| CliError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let tmp = path.with_extension("tmp");
-    let _ = fs::remove_file(&tmp);
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .map_err(io)?;
-    file.write_all(contents).map_err(io)?;
-    file.sync_all().map_err(io)?;
-    fs::rename(&tmp, path).map_err(io)
 }

@@ -181,16 +181,23 @@ async fn auth_context(
     Ok((context, rotation))
 }
 
+/// The internal CA in `DATA/ca`, created on first start; answers its directory.
+pub(crate) fn ensure_internal_ca(config: &Config) -> Result<std::path::PathBuf, CliError> {
+    let ca_dir = config.data_dir.join("ca");
+    if !ca_dir.join(CA_CERT_FILE).exists() {
+        make_private_dir(&ca_dir)?;
+        let now = OffsetDateTime::now_utc();
+        let (root, manager) = ca::create_ca(&ca_dir, "lpm internal CA", "lpm-manager", now)?;
+        tracing::info!(dir = %ca_dir.display(), root_serial = %root, manager_serial = %manager, "created the internal CA");
+    }
+    Ok(ca_dir)
+}
+
 /// The web certificate from the internal CA in `DATA/ca` (created on first start), reused
 /// until two-thirds of its life has passed or the configured names change.
 fn internal_web_certificate(config: &Config) -> Result<(String, String), CliError> {
     let now = OffsetDateTime::now_utc();
-    let ca_dir = config.data_dir.join("ca");
-    if !ca_dir.join(CA_CERT_FILE).exists() {
-        make_private_dir(&ca_dir)?;
-        let (root, manager) = ca::create_ca(&ca_dir, "lpm internal CA", "lpm-manager", now)?;
-        tracing::info!(dir = %ca_dir.display(), root_serial = %root, manager_serial = %manager, "created the internal CA");
-    }
+    let ca_dir = ensure_internal_ca(config)?;
     let ca = Ca::load(&ca_dir)?;
     let mut names = vec!["localhost".to_owned()];
     names.extend(config.public_names.iter().cloned());
@@ -214,7 +221,7 @@ fn internal_web_certificate(config: &Config) -> Result<(String, String), CliErro
     Ok((issued.cert_pem, issued.key_pem.expose_secret().to_owned()))
 }
 
-fn make_private_dir(dir: &Path) -> Result<(), CliError> {
+pub(crate) fn make_private_dir(dir: &Path) -> Result<(), CliError> {
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
@@ -226,7 +233,7 @@ fn make_private_dir(dir: &Path) -> Result<(), CliError> {
 }
 
 /// Writes `path` through a temporary file and a rename, so a crash never leaves half a key.
-fn write_replacing(path: &Path, contents: &[u8], mode: u32) -> Result<(), CliError> {
+pub(crate) fn write_replacing(path: &Path, contents: &[u8], mode: u32) -> Result<(), CliError> {
     let tmp = path.with_extension("tmp");
     let _ = fs::remove_file(&tmp);
     let io = |source| CliError::Io {

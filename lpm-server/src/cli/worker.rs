@@ -136,22 +136,15 @@ pub(crate) async fn all_in_one(config: &Config, store: &Store) -> Result<(), Cli
         wait_for_stop().await;
         let _ = stop_tx.send(true);
     });
-    // The web part creates the internal CA on a first start; the worker needs it.
+    // The worker needs the internal CA the web part would create on a first start: create it
+    // before either starts.
+    if matches!(config.web_tls, crate::config::WebTls::InternalCa) {
+        crate::cli::serve::ensure_internal_ca(config)?;
+    }
     let web_config = config.clone();
     let web_store = store.clone();
     let web_stop = stopped(stop_rx.clone());
     let web = tokio::spawn(async move { serve_web(&web_config, &web_store, web_stop).await });
-    let ca_dir = config
-        .worker
-        .ca_dir
-        .clone()
-        .unwrap_or_else(|| config.data_dir.join("ca"));
-    let mut waited = 0;
-    let creates_ca = matches!(config.web_tls, crate::config::WebTls::InternalCa);
-    while creates_ca && !ca_dir.join("manager.key").exists() && waited < 600 && !web.is_finished() {
-        tokio::time::sleep(StdDuration::from_millis(100)).await;
-        waited += 1;
-    }
     let engine = match build_engine(config, store.clone()) {
         Ok(engine) => engine,
         Err(e) => {
