@@ -199,7 +199,7 @@ impl Default for WorkerConfig {
             health_interval_s: Seconds::Whole(300),
             patch_interval_s: Seconds::Whole(1800),
             max_agents: 64,
-            max_rows: 1024,
+            max_rows: 4096,
             claim_batch: 64,
             lease_s: Seconds::Whole(60),
             retry_backoff_s: vec![

@@ -52,7 +52,8 @@ pub struct EngineConfig {
     /// Default 64.
     pub max_agents: u32,
     /// Job-host rows worked at once by this worker. A row waiting on a long agent job holds
-    /// no agent-call permit, so this is larger than `max_agents`. Default 1024.
+    /// no agent-call permit, so this is larger than `max_agents`: by default 4096, so that a
+    /// window opening for a whole fleet of the SDD's size (2,500) is claimed and sent at once.
     pub max_rows: u32,
     /// Rows claimed at once. Default 64.
     pub claim_batch: u32,
@@ -106,7 +107,7 @@ impl Default for EngineConfig {
             health_interval: Duration::minutes(5),
             patch_interval: Duration::minutes(30),
             max_agents: 64,
-            max_rows: 1024,
+            max_rows: 4096,
             claim_batch: 64,
             lease: Duration::seconds(60),
             poll_hold: Duration::minutes(5),

@@ -11,6 +11,14 @@
 //! it answers with the same job. A new key is made only for a fresh claim and for the one
 //! retry of a failed patch (whose first job did run).
 //!
+//! # Sending first
+//!
+//! When a window opens for thousands of hosts, what must happen while it is open is that each
+//! host gets its work. So sending goes first: calls that send work take agent-call permits
+//! ahead of other calls, and rows wait to follow their agent's job, and to poll their host
+//! afterwards, until no claimed row is still waiting to send (the agent's job runs meanwhile;
+//! reading it later loses nothing).
+//!
 //! Work that takes several agent calls (removing several packages, updating pinned versions)
 //! derives one key per step from the row's key; a resumed row asks for each step's job in
 //! turn and sends only from the first step the agent has never seen.
@@ -94,6 +102,34 @@ impl Progress {
     }
 }
 
+/// Counts a row as sending until its work reached the agent (or the row ended).
+struct Sending {
+    tasks: Arc<super::Tasks>,
+    counted: bool,
+}
+
+impl Sending {
+    fn new(tasks: Arc<super::Tasks>) -> Self {
+        tasks.started();
+        Self {
+            tasks,
+            counted: true,
+        }
+    }
+
+    fn done(&mut self) {
+        if std::mem::take(&mut self.counted) {
+            self.tasks.finished();
+        }
+    }
+}
+
+impl Drop for Sending {
+    fn drop(&mut self) {
+        self.done();
+    }
+}
+
 /// Why a row cannot be turned into agent calls.
 enum Unplannable {
     /// The job itself says nothing to do: the row fails with this message.
@@ -161,12 +197,19 @@ async fn next_event<E: JobEventSource>(
 
 impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
     pub(crate) async fn executor_loop(self: &Arc<Self>) {
+        // While claims come back full, more rows are due than this pass took: the rows already
+        // sent hold back their following until the rest are sent too.
+        let mut backlog: Option<Sending> = None;
         loop {
             if self.stopping() {
                 return;
             }
             let cap = self.config.max_rows as usize;
             let running = self.row_tasks.running();
+            if running >= cap {
+                // Rows must finish to make room: let them follow their jobs.
+                backlog = None;
+            }
             if running < cap {
                 let want = (cap - running).min(self.config.claim_batch as usize);
                 let limit = u32::try_from(want).unwrap_or(u32::MAX);
@@ -177,12 +220,17 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
                 match claimed {
                     Ok(works) => {
                         let n = works.len();
+                        if n == want && backlog.is_none() {
+                            backlog = Some(Sending::new(self.sending.clone()));
+                        }
                         self.start_rows(works).await;
                         if n == want {
                             continue;
                         }
+                        backlog = None;
                     }
                     Err(e) => {
+                        backlog = None;
                         tracing::warn!(error = %e, "cannot claim job-host rows");
                         if !self.error_pause().await {
                             return;
@@ -324,10 +372,11 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(id, work.lease.clone());
         let inner = self.clone();
+        let mut sending = Sending::new(self.sending.clone());
         self.spawn_counted(vec![self.row_tasks.clone()], async move {
             let lease = work.lease.clone();
             let result = tokio::select! {
-                r = inner.run_row(&work, &host, &key, resumed) => Some(r),
+                r = inner.run_row(&work, &host, &key, resumed, &mut sending) => Some(r),
                 () = inner.keep_lease(&lease) => None,
                 // Stopping: the lease stays registered, to be relinquished.
                 () = inner.abandoned() => return,
@@ -373,6 +422,7 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
         host: &HostTarget,
         key: &str,
         resumed: bool,
+        sending: &mut Sending,
     ) -> Result<(), QueueError> {
         let lease = &work.lease;
         let mut state = work.state;
@@ -383,6 +433,7 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
         }
         let target = host.agent();
         if work.kind == JobKind::Refresh {
+            sending.done();
             return self.refresh_row(work, host).await;
         }
         let commands = match self.commands(work).await {
@@ -401,7 +452,7 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
             let existing = if ask_first {
                 match self
                     .limiter
-                    .run(self.agents.job_by_key(&target, &step_key))
+                    .run_urgent(self.agents.job_by_key(&target, &step_key))
                     .await
                 {
                     Ok(found) => found,
@@ -422,7 +473,7 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
                 Some(job) => job.id.clone(),
                 None => match self
                     .limiter
-                    .run(self.agents.start(&target, command, &step_key))
+                    .run_urgent(self.agents.start(&target, command, &step_key))
                     .await
                 {
                     Ok(id) => id,
@@ -435,6 +486,7 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
                     .await?;
                 state = JobHostState::Running;
             }
+            sending.done();
             let finished = match existing.filter(|j| j.state.is_finished()) {
                 Some(job) => Ok(job),
                 None if reboot => self.await_reboot(&target, &job_id, boot_before).await,
@@ -611,6 +663,7 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
 
     /// After a job the host is polled again, so its patch state is current when the row ends.
     async fn poll_after(&self, target: &AgentTarget) {
+        self.sending.wait_below(0).await;
         if let Err(e) = self.poll_host(target).await {
             tracing::debug!(host = %target.host, error = %e, "poll after the job failed; the patch poller will catch up");
         }
@@ -639,6 +692,7 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
         job_id: &str,
         progress: &mut Progress,
     ) -> Result<Result<AgentJob, AgentError>, QueueError> {
+        self.sending.wait_below(0).await;
         let mut events = match self.limiter.run(self.agents.job_events(target)).await {
             Ok(stream) => Some(stream),
             Err(e) => {
@@ -723,6 +777,7 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
         job_id: &str,
         before: Option<DateTime<Utc>>,
     ) -> Result<AgentJob, AgentError> {
+        self.sending.wait_below(0).await;
         let deadline = self.now() + self.config.reboot_timeout;
         loop {
             self.clock

@@ -1,10 +1,16 @@
 //! The bound on agent calls in flight (SDD §5.2: a semaphore of 64), resizable at runtime
-//! when `concurrency.max_agents` changes.
+//! when `concurrency.max_agents` changes, with precedence for the calls that send work.
+//!
+//! When a window opens for thousands of hosts, the calls that send each row's work compete
+//! with the calls that follow rows already sent and poll their hosts afterwards. Sending is
+//! what must happen while the window is open, so sending calls ([`Limiter::run_urgent`]) go
+//! first: other calls wait while any sending call waits for a permit.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore, SemaphorePermit};
 
 /// A semaphore whose size can change while permits are out: shrinking forgets free permits
 /// at once and the rest as they come back.
@@ -12,6 +18,12 @@ use tokio::sync::Semaphore;
 pub(crate) struct Limiter {
     permits: Semaphore,
     state: Mutex<LimitState>,
+    /// Sending calls waiting for a permit.
+    urgent: AtomicUsize,
+    /// Notified when the last waiting sending call got its permit.
+    urgent_served: Notify,
+    /// Notified (one waiter) when a permit comes back.
+    released: Notify,
 }
 
 #[derive(Debug)]
@@ -27,6 +39,9 @@ impl Limiter {
         Self {
             permits: Semaphore::new(limit as usize),
             state: Mutex::new(LimitState { limit, debt: 0 }),
+            urgent: AtomicUsize::new(0),
+            urgent_served: Notify::new(),
+            released: Notify::new(),
         }
     }
 
@@ -60,12 +75,69 @@ impl Limiter {
         state.limit = limit;
     }
 
-    /// Runs `call` holding one permit.
+    /// Runs a call that sends work, holding one permit: it queues for the next free permit
+    /// ahead of every other call.
+    pub(crate) async fn run_urgent<F: Future>(&self, call: F) -> F::Output {
+        self.urgent.fetch_add(1, Ordering::SeqCst);
+        let permit = self.acquire().await;
+        if self.urgent.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.urgent_served.notify_waiters();
+        }
+        let output = call.await;
+        self.release(permit);
+        output
+    }
+
+    /// Runs `call` holding one permit, taken only when no call that sends work is waiting.
+    /// Such calls never queue in the semaphore: a permit that comes back goes to a waiting
+    /// sending call first.
     pub(crate) async fn run<F: Future>(&self, call: F) -> F::Output {
-        let _permit = loop {
+        let permit = loop {
+            let released = self.released.notified();
+            let served = self.urgent_served.notified();
+            tokio::pin!(released, served);
+            released.as_mut().enable();
+            served.as_mut().enable();
+            if self.urgent.load(Ordering::SeqCst) == 0
+                && let Some(permit) = self.try_acquire()
+            {
+                break permit;
+            }
+            tokio::select! {
+                () = released => {}
+                () = served => {}
+            }
+        };
+        let output = call.await;
+        self.release(permit);
+        output
+    }
+
+    fn release(&self, permit: Option<SemaphorePermit<'_>>) {
+        drop(permit);
+        // One waiting ordinary call tries again (sending calls are handed permits by the
+        // semaphore itself).
+        self.released.notify_one();
+    }
+
+    fn try_acquire(&self) -> Option<Option<SemaphorePermit<'_>>> {
+        loop {
+            let permit = self.permits.try_acquire().ok()?;
+            let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+            if state.debt > 0 {
+                state.debt -= 1;
+                permit.forget();
+                continue;
+            }
+            return Some(Some(permit));
+        }
+    }
+
+    async fn acquire(&self) -> Option<SemaphorePermit<'_>> {
+        loop {
             // The semaphore is never closed.
             let Ok(permit) = self.permits.acquire().await else {
-                break None;
+                return None;
             };
             let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             if state.debt > 0 {
@@ -73,9 +145,8 @@ impl Limiter {
                 permit.forget();
                 continue;
             }
-            break Some(permit);
-        };
-        call.await
+            return Some(permit);
+        }
     }
 
     /// Permits free now (for tests and the log).
@@ -88,6 +159,51 @@ impl Limiter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    #[allow(clippy::disallowed_methods)] // the test's own tasks, not the engine's
+    async fn calls_that_send_work_go_first() {
+        use std::sync::Arc;
+        let limiter = Arc::new(Limiter::new(1));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let held = limiter.permits.try_acquire().ok();
+        let mut tasks = Vec::new();
+        // Two ordinary calls wait first, then two sending calls.
+        for (name, urgent) in [
+            ("poll-1", false),
+            ("poll-2", false),
+            ("send-1", true),
+            ("send-2", true),
+        ] {
+            let limiter = limiter.clone();
+            let order = order.clone();
+            tasks.push(tokio::spawn(async move {
+                let record = async {
+                    order
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(name);
+                    tokio::task::yield_now().await;
+                };
+                if urgent {
+                    limiter.run_urgent(record).await;
+                } else {
+                    limiter.run(record).await;
+                }
+            }));
+            for _ in 0..3 {
+                tokio::task::yield_now().await;
+            }
+        }
+        drop(held);
+        limiter.released.notify_one();
+        for task in tasks {
+            let _ = task.await;
+        }
+        let order = order.lock().unwrap_or_else(PoisonError::into_inner).clone();
+        assert_eq!(order[..2], ["send-1", "send-2"], "{order:?}");
+        assert_eq!(limiter.available(), 1);
+    }
 
     #[tokio::test]
     async fn shrinking_with_permits_out_takes_effect_as_they_return() {

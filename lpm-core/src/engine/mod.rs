@@ -145,11 +145,11 @@ impl Tasks {
         self.running.load(Ordering::SeqCst)
     }
 
-    fn started(&self) {
+    pub(crate) fn started(&self) {
         self.running.fetch_add(1, Ordering::SeqCst);
     }
 
-    fn finished(&self) {
+    pub(crate) fn finished(&self) {
         self.running.fetch_sub(1, Ordering::SeqCst);
         self.ended.notify_waiters();
     }
@@ -184,6 +184,9 @@ pub(crate) struct Inner<A, S> {
     pub(crate) rows: Mutex<HashMap<JobHostId, Lease>>,
     pub(crate) row_tasks: Arc<Tasks>,
     pub(crate) poll_tasks: Arc<Tasks>,
+    /// Rows claimed whose work has not reached their agent yet: following and polling wait
+    /// for these, so that when a window opens every host gets its work first.
+    pub(crate) sending: Arc<Tasks>,
 }
 
 impl<A: EngineAgents, S: EngineStore> Engine<A, S> {
@@ -214,6 +217,7 @@ impl<A: EngineAgents, S: EngineStore> Engine<A, S> {
                 rows: Mutex::new(HashMap::new()),
                 row_tasks: Arc::default(),
                 poll_tasks: Arc::default(),
+                sending: Arc::default(),
             }),
         }
     }
