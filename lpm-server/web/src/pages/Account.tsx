@@ -1,0 +1,6 @@
+// Account page.
+import { PageHead } from "../ui/components";
+
+export function AccountPage() {
+  return <PageHead title="Account" />;
+}

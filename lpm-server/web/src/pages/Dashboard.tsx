@@ -1,0 +1,6 @@
+// Dashboard page.
+import { PageHead } from "../ui/components";
+
+export function DashboardPage() {
+  return <PageHead title="Dashboard" />;
+}

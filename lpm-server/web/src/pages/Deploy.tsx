@@ -1,0 +1,6 @@
+// Deploy page.
+import { PageHead } from "../ui/components";
+
+export function DeployPage() {
+  return <PageHead title="Deploy" />;
+}

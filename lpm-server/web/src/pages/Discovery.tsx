@@ -1,0 +1,6 @@
+// Discovery page.
+import { PageHead } from "../ui/components";
+
+export function DiscoveryPage() {
+  return <PageHead title="Discovery" />;
+}

@@ -1,0 +1,6 @@
+// Settings page.
+import { PageHead } from "../ui/components";
+
+export function SettingsPage() {
+  return <PageHead title="Settings" />;
+}
