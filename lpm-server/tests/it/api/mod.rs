@@ -6,6 +6,7 @@ mod groups;
 mod harness;
 mod hosts;
 mod rbac;
+mod spa;
 mod users;
 mod windows;
 mod ws;
