@@ -95,6 +95,8 @@ export async function startDemo({ agents = 6 } = {}) {
     url,
     credentials,
     dataDir,
+    firstAgentIp: firstIp,
+    agentPort,
     log: () => output,
     async stop() {
       if (child.exitCode === null) {

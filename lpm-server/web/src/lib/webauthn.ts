@@ -20,6 +20,12 @@ function toB64url(buffer: ArrayBuffer | null): string | null {
 
 type Json = Record<string, unknown>;
 
+/**
+ * An authenticator's answer as the API's schema types it (a free-form object, which the
+ * generated types spell `Record<string, never>`).
+ */
+export type CredentialJson = Record<string, never>;
+
 function publicKeyOf(options: unknown): Json {
   const pk = (options as Json | null)?.publicKey;
   if (!pk || typeof pk !== "object") throw new Error("The server's WebAuthn challenge is malformed.");
@@ -37,7 +43,7 @@ export function webauthnAvailable(): boolean {
 }
 
 /** Registers a new credential for the `options` of a registration challenge. */
-export async function createCredential(options: unknown): Promise<Json> {
+export async function createCredential(options: unknown): Promise<CredentialJson> {
   const pk = publicKeyOf(options);
   pk.challenge = fromB64url(String(pk.challenge));
   const user = { ...(pk.user as Json) };
@@ -59,11 +65,11 @@ export async function createCredential(options: unknown): Promise<Json> {
       transports: typeof response.getTransports === "function" ? response.getTransports() : [],
     },
     extensions: credential.getClientExtensionResults(),
-  };
+  } as unknown as CredentialJson;
 }
 
 /** Signs the `options` of a login challenge with a registered credential. */
-export async function getAssertion(options: unknown): Promise<Json> {
+export async function getAssertion(options: unknown): Promise<CredentialJson> {
   const pk = publicKeyOf(options);
   pk.challenge = fromB64url(String(pk.challenge));
   pk.allowCredentials = credentialList(pk.allowCredentials);
@@ -83,5 +89,5 @@ export async function getAssertion(options: unknown): Promise<Json> {
       userHandle: toB64url(response.userHandle),
     },
     extensions: credential.getClientExtensionResults(),
-  };
+  } as unknown as CredentialJson;
 }

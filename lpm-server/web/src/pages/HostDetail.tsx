@@ -11,6 +11,7 @@ import {
   DataState, Empty, ErrorNotice, Modal, PageHead, Pager, Progress, StatusBadge, toast,
 } from "../ui/components";
 import { describeWindow, WindowForm } from "../ui/WindowForm";
+import { BundleFiles } from "./Certificates";
 
 const TABS = ["overview", "patches", "packages", "jobs", "windows", "certificate"] as const;
 type Tab = (typeof TABS)[number];
@@ -286,7 +287,7 @@ function Certificate({ host }: { host: Schemas["HostDetailView"] }) {
   );
 }
 
-/** Issues a fresh certificate and key for a host and saves them as files (the key is not kept). */
+/** Issues a fresh certificate and key for a host and offers them as files (the key is not kept). */
 export function CertificateBundleButton({ hostId, onError }: { hostId: number; onError: (e: unknown) => void }) {
   const [bundle, setBundle] = useState<Schemas["CertificateBundleView"] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -300,30 +301,15 @@ export function CertificateBundleButton({ hostId, onError }: { hostId: number; o
       setBusy(false);
     }
   }
-  function save(text: string, name: string) {
-    const url = URL.createObjectURL(new Blob([text], { type: "application/x-pem-file" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = name;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  }
   return (
     <>
       <button type="button" className="primary" onClick={() => void issue()} disabled={busy}>
-        {busy ? "Issuing…" : "Issue and download a certificate bundle"}
+        {busy ? "Issuing…" : "Issue a certificate bundle"}
       </button>
       {bundle && (
         <div className="notice ok" role="status" style={{ marginTop: 12 }}>
-          <strong>Issued certificate {bundle.certificate.serial}</strong>
-          <p>Valid until {when(bundle.certificate.not_after)}. The private key is not kept by the manager: save it now.</p>
-          <div className="row">
-            <button type="button" onClick={() => save(bundle.cert_pem, "agent.crt")}>agent.crt</button>
-            <button type="button" onClick={() => save(bundle.key_pem, "agent.key")}>agent.key</button>
-            <button type="button" onClick={() => save(bundle.ca_pem, "ca.crt")}>ca.crt</button>
-          </div>
+          <strong>Issued a certificate for this host</strong>
+          <BundleFiles bundle={bundle} />
         </div>
       )}
     </>
