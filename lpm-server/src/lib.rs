@@ -9,3 +9,4 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod registry;
+pub mod settings;

@@ -1,13 +1,17 @@
 //! The registry of issued certificates (lpm-ca keeps none): what was issued to whom, when it
 //! expires, and what is revoked, from which the CRL is built.
+//!
+//! Host certificates are scoped like their hosts: an operator sees the certificates of the
+//! hosts they reach and nothing else (not the root, the manager's or the web certificate).
 
 use chrono::{DateTime, Utc};
 use lpm_core::ids::HostId;
-use lpm_core::rbac::AdminProof;
+use lpm_core::rbac::{AdminProof, HostFilter, Scope};
 use serde::Serialize;
 
 use crate::audit::append;
-use crate::{Actor, Page, PageRequest, Store, StoreError, ts, with_db, with_tx};
+use crate::fleet::scope_sql;
+use crate::{Actor, Direction, Page, PageRequest, Store, StoreError, ts, with_db, with_tx};
 
 /// A certificate to record (metadata only; private keys are never stored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,6 +32,8 @@ pub struct NewCertificate {
     pub not_after: DateTime<Utc>,
     /// SHA-256 fingerprint of the DER.
     pub fingerprint: String,
+    /// The certificate, PEM (public; never a key). `None` for rows recorded without it.
+    pub cert_pem: Option<String>,
 }
 
 /// A recorded certificate.
@@ -45,7 +51,7 @@ pub struct CertificateRecord {
     pub revocation_reason: Option<String>,
 }
 
-/// Filters for the certificate list.
+/// Filters and order of the certificate list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CertificateQuery {
     /// Only this kind.
@@ -54,9 +60,47 @@ pub struct CertificateQuery {
     pub host: Option<HostId>,
     /// Only those expiring before this instant (expired ones included).
     pub expiring_before: Option<DateTime<Utc>>,
-    /// Include revoked ones.
-    pub include_revoked: bool,
+    /// `Some(true)`: only revoked ones; `Some(false)`: only those not revoked; `None`: both.
+    pub revoked: Option<bool>,
+    /// Sort order.
+    pub sort: CertificateSort,
+    /// Sort direction.
+    pub direction: Direction,
 }
+
+/// What the certificate list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CertificateSort {
+    /// End of validity (soonest expiry first, ascending).
+    #[default]
+    NotAfter,
+    /// When it was issued.
+    Issued,
+}
+
+impl CertificateSort {
+    fn column(self) -> &'static str {
+        match self {
+            CertificateSort::NotAfter => "c.not_after",
+            CertificateSort::Issued => "c.issued_at",
+        }
+    }
+}
+
+/// The SQL condition that keeps only certificates `scope` may see: every one for an admin, else
+/// those of existing hosts in scope.
+fn certificate_scope_sql(scope: &Scope) -> String {
+    match scope.host_filter() {
+        HostFilter::All => "TRUE".to_owned(),
+        HostFilter::GroupsAndUngrouped(_) => format!(
+            "(c.host_id IS NOT NULL AND EXISTS (SELECT 1 FROM hosts sh WHERE sh.id = c.host_id) AND {})",
+            scope_sql(scope, "c.host_id")
+        ),
+    }
+}
+
+const CERT_COLUMNS: &str = "c.id, c.serial, c.kind, c.host_id, c.subject, c.sans, c.not_before, c.not_after, \
+     c.fingerprint, c.cert_pem, c.issued_at, c.revoked_at, c.revocation_reason";
 
 #[derive(Debug, sqlx::FromRow)]
 struct CertRow {
@@ -69,6 +113,7 @@ struct CertRow {
     not_before: DateTime<Utc>,
     not_after: DateTime<Utc>,
     fingerprint: String,
+    cert_pem: Option<String>,
     issued_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
     revocation_reason: Option<String>,
@@ -88,6 +133,7 @@ impl TryFrom<CertRow> for CertificateRecord {
                 not_before: r.not_before,
                 not_after: r.not_after,
                 fingerprint: r.fingerprint,
+                cert_pem: r.cert_pem,
             },
             issued_at: r.issued_at,
             revoked_at: r.revoked_at,
@@ -130,12 +176,12 @@ impl Store {
         let mut tx = self.begin().await?;
         let id: i64 = with_tx!(tx, t => {
             sqlx::query_scalar(
-                "INSERT INTO certificates (serial, kind, host_id, subject, sans, not_before, not_after, fingerprint, issued_by, issued_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                "INSERT INTO certificates (serial, kind, host_id, subject, sans, not_before, not_after, fingerprint, issued_by, issued_at, cert_pem) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
             )
             .bind(&cert.serial).bind(&cert.kind).bind(cert.host.map(HostId::get)).bind(&cert.subject).bind(&sans)
             .bind(ts(cert.not_before)).bind(ts(cert.not_after)).bind(&cert.fingerprint)
-            .bind(actor.user.map(|u| u.get())).bind(now)
+            .bind(actor.user.map(|u| u.get())).bind(now).bind(&cert.cert_pem)
             .fetch_one(&mut **t).await.map_err(|e| StoreError::unique(e, "certificate serial"))?
         });
         let entry = actor.entry("certificate.issued", "certificate", &cert.serial).details(serde_json::json!({
@@ -146,26 +192,36 @@ impl Store {
         Ok(id)
     }
 
-    /// A page of certificates, soonest expiry first.
+    /// A page of the certificates `scope` may see (see the module doc), filtered and sorted.
     pub async fn list_certificates(
         &self,
+        scope: &Scope,
         query: &CertificateQuery,
         page: PageRequest,
     ) -> Result<Page<CertificateRecord>, StoreError> {
-        const FILTER: &str = "($1 IS NULL OR kind = $1) AND ($2 IS NULL OR host_id = $2) \
-                              AND ($3 IS NULL OR not_after < $3) AND ($4 OR revoked_at IS NULL)";
+        let filter = format!(
+            "{} AND ($1 IS NULL OR c.kind = $1) AND ($2 IS NULL OR c.host_id = $2) \
+             AND ($3 IS NULL OR c.not_after < $3) \
+             AND ($4 IS NULL OR ($4 AND c.revoked_at IS NOT NULL) OR (NOT $4 AND c.revoked_at IS NULL))",
+            certificate_scope_sql(scope)
+        );
+        let count_sql = format!("SELECT COUNT(*) FROM certificates c WHERE {filter}");
+        let list_sql = format!(
+            "SELECT {CERT_COLUMNS} FROM certificates c WHERE {filter} ORDER BY {} {}, c.id {} LIMIT $5 OFFSET $6",
+            query.sort.column(),
+            query.direction.sql(),
+            query.direction.sql()
+        );
         let host = query.host.map(HostId::get);
         let before = query.expiring_before.map(ts);
         let (total, rows): (i64, Vec<CertRow>) = with_db!(self, db => {
-            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM certificates WHERE {FILTER}")))
-                .bind(&query.kind).bind(host).bind(before).bind(query.include_revoked)
+            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+                .bind(&query.kind).bind(host).bind(before).bind(query.revoked)
                 .fetch_one(db).await?;
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT id, serial, kind, host_id, subject, sans, not_before, not_after, fingerprint, issued_at, revoked_at, \
-                 revocation_reason FROM certificates WHERE {FILTER} ORDER BY not_after, id LIMIT $5 OFFSET $6"
-            )))
-            .bind(&query.kind).bind(host).bind(before).bind(query.include_revoked).bind(page.limit()).bind(page.offset())
-            .fetch_all(db).await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+                .bind(&query.kind).bind(host).bind(before).bind(query.revoked)
+                .bind(page.limit()).bind(page.offset())
+                .fetch_all(db).await?;
             (total, rows)
         });
         let items = rows
@@ -178,6 +234,43 @@ impl Store {
             page: page.page(),
             per_page: page.per_page(),
         })
+    }
+
+    /// One certificate by serial (uppercase hex without colons), if `scope` may see it.
+    pub async fn get_certificate(
+        &self,
+        scope: &Scope,
+        serial: &str,
+    ) -> Result<CertificateRecord, StoreError> {
+        let sql = format!(
+            "SELECT {CERT_COLUMNS} FROM certificates c WHERE c.serial = $1 AND {}",
+            certificate_scope_sql(scope)
+        );
+        let row: Option<CertRow> = with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(serial).fetch_optional(db).await?
+        });
+        row.ok_or(StoreError::NotFound {
+            what: "certificate",
+        })?
+        .try_into()
+    }
+
+    /// The agent certificate most recently issued for a host in scope that is not revoked, or
+    /// `None` when it has none. A host out of scope is not found.
+    pub async fn current_host_certificate(
+        &self,
+        scope: &Scope,
+        host: HostId,
+    ) -> Result<Option<CertificateRecord>, StoreError> {
+        self.get_host(scope, host).await?;
+        let sql = format!(
+            "SELECT {CERT_COLUMNS} FROM certificates c WHERE c.host_id = $1 AND c.kind = 'agent_server' \
+             AND c.revoked_at IS NULL ORDER BY c.issued_at DESC, c.id DESC LIMIT 1"
+        );
+        let row: Option<CertRow> = with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(host.get()).fetch_optional(db).await?
+        });
+        row.map(CertificateRecord::try_from).transpose()
     }
 
     /// Revokes a certificate by serial (admin only). Unknown: not found; already revoked: conflict.

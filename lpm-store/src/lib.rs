@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod migrate;
 pub mod notify;
 pub mod queue;
+pub mod reports;
 pub mod retention;
 pub mod settings;
 #[cfg(feature = "testing")]

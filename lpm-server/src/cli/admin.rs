@@ -11,7 +11,7 @@ use crate::cli::{AdminCommand, CliError};
 use crate::config::Config;
 
 /// The `system_config` key where `admin calibrate` records the Argon2id parameters.
-pub(crate) const ARGON2_KEY: &str = "auth.argon2";
+pub(crate) const ARGON2_KEY: &str = crate::settings::ARGON2_KEY;
 
 pub(crate) fn run(command: AdminCommand) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -4,7 +4,7 @@
 mod admin;
 mod ca;
 mod demo;
-mod serve;
+pub(crate) mod serve;
 mod sim;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -22,7 +22,7 @@ use crate::config::{Config, WebTls, read_secret_file};
 use crate::http::{AppState, AuthContext, app, serve, web_tls_config};
 
 /// The web certificate and key the internal-CA strategy keeps in the data directory.
-const WEB_CERT_FILE: &str = "web.crt";
+pub(crate) const WEB_CERT_FILE: &str = "web.crt";
 const WEB_KEY_FILE: &str = "web.key";
 
 pub(crate) fn run(args: ServeArgs) -> Result<(), CliError> {
@@ -93,6 +93,7 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
     let auth = auth_context(&store, &config.data_dir).await?;
     let mut state = AppState::new(store.clone(), Arc::new(SystemClock), Arc::new(auth));
     state.data_dir = Some(config.data_dir.clone());
+    state.web_tls = config.web_tls.clone();
     let ca_dir = config.data_dir.join("ca");
     if ca_dir.join(CA_CERT_FILE).exists() {
         state.ca = Some(Arc::new(Ca::load(&ca_dir)?));

@@ -50,6 +50,8 @@ pub struct AppState {
     pub ca: Option<Arc<lpm_ca::Ca>>,
     /// The data directory (CA, CRL, keys), when there is one.
     pub data_dir: Option<PathBuf>,
+    /// Where the web certificate comes from (shown read-only in the settings).
+    pub web_tls: crate::config::WebTls,
     /// The OpenAPI document served at `/api/v1/openapi.json`.
     pub openapi: Arc<serde_json::Value>,
     /// Job events relayed to browsers.
@@ -120,7 +122,8 @@ impl AuthContext {
 
 impl AppState {
     /// State over a store, a clock and the authentication context, with the default
-    /// staleness limit of 90 s (three beats), no CA and no data directory.
+    /// staleness limit of 90 s (three beats), no CA, no data directory and the internal-CA
+    /// web certificate strategy.
     pub fn new(store: Store, clock: Arc<dyn Clock>, auth: Arc<AuthContext>) -> Self {
         Self {
             store,
@@ -130,6 +133,7 @@ impl AppState {
             auth,
             ca: None,
             data_dir: None,
+            web_tls: crate::config::WebTls::InternalCa,
             openapi: Arc::new(openapi_json()),
             events: Arc::default(),
         }

@@ -21,6 +21,7 @@ mod migrate;
 mod notify;
 mod queue;
 mod registry;
+mod reports;
 mod retention;
 mod settings;
 mod windows;

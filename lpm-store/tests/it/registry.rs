@@ -3,10 +3,10 @@
 use chrono::Duration;
 use lpm_core::net::{Cidr, Port};
 use lpm_core::ports::{Channel, Received};
-use lpm_store::certificates::{CertificateQuery, NewCertificate};
-use lpm_store::{PageRequest, StoreError};
+use lpm_store::certificates::{CertificateQuery, CertificateSort, NewCertificate};
+use lpm_store::{Direction, PageRequest, StoreError};
 
-use crate::harness::{TestStore, actor, admin_scope, hosts, t0};
+use crate::harness::{TestStore, actor, admin_scope, group, hosts, operator, t0};
 
 fn cert(serial: &str, host: Option<lpm_core::ids::HostId>, days: i64) -> NewCertificate {
     NewCertificate {
@@ -18,7 +18,15 @@ fn cert(serial: &str, host: Option<lpm_core::ids::HostId>, days: i64) -> NewCert
         not_before: t0(),
         not_after: t0() + Duration::days(days),
         fingerprint: "ab".repeat(32),
+        cert_pem: Some(format!("PEM of {serial}")),
     }
+}
+
+fn serials(page: &lpm_store::Page<lpm_store::certificates::CertificateRecord>) -> Vec<&str> {
+    page.items
+        .iter()
+        .map(|c| c.certificate.serial.as_str())
+        .collect()
 }
 
 async fn certificates_are_recorded_listed_and_revoked(t: TestStore) {
@@ -52,23 +60,16 @@ async fn certificates_are_recorded_listed_and_revoked(t: TestStore) {
         ..Default::default()
     };
     let expiring = s
-        .list_certificates(&soon, PageRequest::default())
+        .list_certificates(&admin_scope(), &soon, PageRequest::default())
         .await
         .unwrap();
-    assert_eq!(
-        expiring
-            .items
-            .iter()
-            .map(|c| c.certificate.serial.as_str())
-            .collect::<Vec<_>>(),
-        ["0C2D"]
-    );
+    assert_eq!(serials(&expiring), ["0C2D"]);
     let for_host = CertificateQuery {
         host: Some(host),
         ..Default::default()
     };
     let listed = s
-        .list_certificates(&for_host, PageRequest::default())
+        .list_certificates(&admin_scope(), &for_host, PageRequest::default())
         .await
         .unwrap();
     assert_eq!(listed.items[0].certificate, cert("0A1B", Some(host), 90));
@@ -91,22 +92,37 @@ async fn certificates_are_recorded_listed_and_revoked(t: TestStore) {
         revoked,
         vec![("0A1B".to_owned(), t0(), Some("key compromise".to_owned()))]
     );
-    assert_eq!(
-        s.list_certificates(&CertificateQuery::default(), PageRequest::default())
-            .await
-            .unwrap()
-            .total,
-        1
-    );
-    let all = CertificateQuery {
-        include_revoked: true,
+    let valid = CertificateQuery {
+        revoked: Some(false),
         ..Default::default()
     };
+    let page = s
+        .list_certificates(&admin_scope(), &valid, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(serials(&page), ["0C2D"]);
+    let revoked_only = CertificateQuery {
+        revoked: Some(true),
+        ..Default::default()
+    };
+    let page = s
+        .list_certificates(&admin_scope(), &revoked_only, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(serials(&page), ["0A1B"]);
     assert_eq!(
-        s.list_certificates(&all, PageRequest::default())
-            .await
-            .unwrap()
-            .total,
+        page.items[0].revocation_reason.as_deref(),
+        Some("key compromise")
+    );
+    assert_eq!(
+        s.list_certificates(
+            &admin_scope(),
+            &CertificateQuery::default(),
+            PageRequest::default()
+        )
+        .await
+        .unwrap()
+        .total,
         2
     );
     let audited = s
@@ -123,6 +139,117 @@ async fn certificates_are_recorded_listed_and_revoked(t: TestStore) {
             "certificate.revoked"
         ]
     );
+}
+
+async fn certificates_are_scoped_sorted_and_found_per_host(t: TestStore) {
+    let s = &t.store;
+    let admin = admin_scope().require_admin().unwrap();
+    let mine = group(s, "mine").await;
+    let theirs = group(s, "theirs").await;
+    let (_, op) = operator(s, "op", &[mine]).await;
+    let in_scope = hosts(s, 1, &[mine]).await[0];
+    let out_of_scope = s
+        .create_host(
+            &admin_scope(),
+            &crate::harness::ip_host(50),
+            &[theirs],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let later = |serial: &'static str, host, days, issued_days: i64| async move {
+        s.record_certificate(
+            &cert(serial, host, days),
+            "bundle download",
+            &actor(),
+            t0() + Duration::days(issued_days),
+        )
+        .await
+        .unwrap();
+    };
+    later("01", Some(in_scope), 30, 0).await;
+    later("02", Some(in_scope), 20, 1).await;
+    later("03", Some(out_of_scope), 10, 2).await;
+    later("04", None, 5, 3).await;
+
+    let all = |sort, direction| CertificateQuery {
+        sort,
+        direction,
+        ..Default::default()
+    };
+    let page = s
+        .list_certificates(
+            &admin_scope(),
+            &all(CertificateSort::NotAfter, Direction::Ascending),
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(serials(&page), ["04", "03", "02", "01"]);
+    let page = s
+        .list_certificates(
+            &admin_scope(),
+            &all(CertificateSort::Issued, Direction::Descending),
+            PageRequest::new(1, 2).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!((serials(&page), page.total), (vec!["04", "03"], 4));
+
+    let page = s
+        .list_certificates(
+            &op,
+            &all(CertificateSort::Issued, Direction::Ascending),
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (serials(&page), page.total),
+        (vec!["01", "02"], 2),
+        "an operator sees only the certificates of hosts in scope"
+    );
+    assert!(matches!(
+        s.get_certificate(&op, "03").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.get_certificate(&op, "04").await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let found = s.get_certificate(&op, "02").await.unwrap();
+    assert_eq!(found.certificate.cert_pem.as_deref(), Some("PEM of 02"));
+    assert_eq!(found.issued_at, t0() + Duration::days(1));
+
+    let current = s.current_host_certificate(&op, in_scope).await.unwrap();
+    assert_eq!(current.unwrap().certificate.serial, "02");
+    s.revoke_certificate(&admin, "02", None, &actor(), t0())
+        .await
+        .unwrap();
+    let current = s.current_host_certificate(&op, in_scope).await.unwrap();
+    assert_eq!(
+        current.unwrap().certificate.serial,
+        "01",
+        "a revoked certificate is never the current one"
+    );
+    assert!(matches!(
+        s.current_host_certificate(&op, out_of_scope).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let fresh = s
+        .create_host(
+            &admin_scope(),
+            &crate::harness::ip_host(60),
+            &[],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(s.current_host_certificate(&op, fresh).await.unwrap(), None);
 }
 
 async fn discovery_runs_progress_and_cancel(t: TestStore) {
@@ -199,5 +326,6 @@ async fn discovery_runs_progress_and_cancel(t: TestStore) {
 
 crate::on_both_backends!(
     certificates_are_recorded_listed_and_revoked,
+    certificates_are_scoped_sorted_and_found_per_host,
     discovery_runs_progress_and_cancel
 );
