@@ -58,3 +58,14 @@ export function words(value: string): string {
 export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 }
+
+const dayTime = new Intl.DateTimeFormat(undefined, { weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+
+/** "Sat, Nov 28, 9:00 PM – 1:00 AM" (the end's date only when it differs by more than a night). */
+export function range(opensAt: string, closesAt: string): string {
+  const open = new Date(opensAt);
+  const close = new Date(closesAt);
+  const hours = (close.getTime() - open.getTime()) / 3_600_000;
+  return `${dayTime.format(open)} – ${hours < 24 ? timeOnly.format(close) : dayTime.format(close)}`;
+}

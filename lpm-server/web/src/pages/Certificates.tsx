@@ -94,7 +94,8 @@ export function CertificatesPage() {
         </Field>
       </div>
       <DataState state={certs} what="Loading certificates" isEmpty={(d) => d.total === 0}
-        empty={<div className="card"><Empty title="No certificate matches." /></div>}>
+        empty={<div className="card"><Empty title={purpose || state ? "No certificate matches." : "No certificates recorded yet."}>
+          {!purpose && !state && <p>Issue one for a host from its page (Certificate tab).</p>}</Empty></div>}>
         {(d) => (
           <>
             <div className="table-wrap">

@@ -6,9 +6,9 @@ import { api, unwrap, type Schemas } from "../api/client";
 import { Link, navigate, setQuery, useLocation } from "../router";
 import { groupNames, useGroups } from "../lib/groups";
 import { useLoad, useTitle } from "../lib/hooks";
-import { ago, hostName, when, words } from "../lib/format";
+import { ago, hostName, range, when, words } from "../lib/format";
 import {
-  DataState, Empty, ErrorNotice, Modal, PageHead, Pager, Progress, StatusBadge, toast,
+  DataState, Empty, ErrorNotice, Modal, PageHead, Pager, Progress, StatusBadge, Tabs, toast,
 } from "../ui/components";
 import { describeWindow, WindowForm } from "../ui/WindowForm";
 import { BundleFiles } from "./Certificates";
@@ -54,15 +54,12 @@ export function HostDetailPage({ id }: { id: number }) {
               {h.health.error ?? "The agent reported a problem."}
             </div>
           )}
-          <div className="tabs" role="tablist" aria-label="Host sections">
-            {TABS.map((t) => (
-              <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={t === tab} aria-controls="tab-panel"
-                onClick={() => setQuery({ tab: t === "overview" ? undefined : t })}>
-                {t[0]?.toUpperCase() + t.slice(1)}
-                {t === "patches" && h.pending.patches > 0 ? ` (${h.pending.patches})` : ""}
-              </button>
-            ))}
-          </div>
+          <Tabs label="Host sections" panelId="tab-panel" selected={tab}
+            onSelect={(t) => setQuery({ tab: t === "overview" ? undefined : t })}
+            tabs={TABS.map((t) => ({
+              id: t,
+              label: `${t[0]?.toUpperCase()}${t.slice(1)}${t === "patches" && h.pending.patches > 0 ? ` (${h.pending.patches})` : ""}`,
+            }))} />
           <div id="tab-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
             {tab === "overview" && <Overview host={h} />}
             {tab === "patches" && <Patches id={id} />}
@@ -252,7 +249,7 @@ function Windows({ id }: { id: number }) {
                 </div>
                 <div>{describeWindow(w.window)}</div>
                 <div className="small muted">
-                  Next: {w.next_openings.slice(0, 3).map((o) => when(o.opens_at)).join(" · ") || "none"}
+                  Next: {w.next_openings.slice(0, 3).map((o) => range(o.opens_at, o.closes_at)).join(" · ") || "none"}
                 </div>
               </li>
             ))}

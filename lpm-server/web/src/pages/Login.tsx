@@ -7,7 +7,7 @@ import { publicApi, unwrap, type Schemas } from "../api/client";
 import { startSession, type SessionTokens } from "../api/session";
 import { getAssertion, webauthnAvailable } from "../lib/webauthn";
 import { useTitle } from "../lib/hooks";
-import { ErrorNotice, Field } from "../ui/components";
+import { ErrorNotice, Field, Tabs } from "../ui/components";
 import { RecoveryCodes, TotpEnrol, WebauthnEnrol } from "../ui/Enrol";
 
 type Step =
@@ -125,7 +125,7 @@ function MfaStep({ step, onBack }: { step: Extract<Step, { kind: "mfa" }>; onBac
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), [method]);
+  useEffect(() => input.current?.focus(), []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -164,15 +164,9 @@ function MfaStep({ step, onBack }: { step: Extract<Step, { kind: "mfa" }>; onBac
     <form onSubmit={(e) => void submit(e)} aria-labelledby="mfa-title">
       <h1 id="mfa-title">Second step</h1>
       <p className="muted">Logging in as {step.username}.</p>
-      {usable.length + 1 > 1 && (
-        <div className="tabs" role="tablist" aria-label="How to confirm">
-          {[...new Set<Method>([...usable, "recovery"])].map((m) => (
-            <button key={m} type="button" role="tab" aria-selected={m === method} onClick={() => setMethod(m)}>
-              {labels[m]}
-            </button>
-          ))}
-        </div>
-      )}
+      <Tabs label="How to confirm" panelId="mfa-panel" selected={method} onSelect={setMethod}
+        tabs={[...new Set<Method>([...usable, "recovery"])].map((m) => ({ id: m, label: labels[m] }))} />
+      <div id="mfa-panel" role="tabpanel" aria-labelledby={`tab-${method}`}>
       {error !== undefined && <ErrorNotice error={error} />}
       {method === "totp" && (
         <Field label="6-digit code from your authenticator app">
@@ -200,6 +194,7 @@ function MfaStep({ step, onBack }: { step: Extract<Step, { kind: "mfa" }>; onBac
         </Field>
       )}
       {method === "webauthn" && <p>Press the button, then touch or unlock your security key.</p>}
+      </div>
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>
           {method === "webauthn" ? (busy ? "Waiting for the key…" : "Use security key") : busy ? "Checking…" : "Log in"}
@@ -224,19 +219,15 @@ function EnrolStep({ step, onEnrolled }: {
         Every account needs a second factor besides the password. Choose one for <strong>{step.username}</strong>; this
         setup times out after 5 minutes.
       </p>
-      <div className="tabs" role="tablist" aria-label="Second factor">
-        <button type="button" role="tab" aria-selected={method === "totp"} onClick={() => setMethod("totp")}>
-          Authenticator app
-        </button>
-        <button type="button" role="tab" aria-selected={method === "webauthn"} onClick={() => setMethod("webauthn")}>
-          Security key
-        </button>
-      </div>
+      <Tabs label="Second factor" panelId="enrol-panel" selected={method} onSelect={setMethod}
+        tabs={[{ id: "totp", label: "Authenticator app" }, { id: "webauthn", label: "Security key" }]} />
+      <div id="enrol-panel" role="tabpanel" aria-labelledby={`tab-${method}`}>
       {method === "totp" ? (
         <TotpEnrol enrollmentToken={step.enrollmentToken} username={step.username} onEnrolled={onEnrolled} />
       ) : (
         <WebauthnEnrol enrollmentToken={step.enrollmentToken} onEnrolled={onEnrolled} />
       )}
+      </div>
     </div>
   );
 }

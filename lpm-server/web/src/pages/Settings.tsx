@@ -23,7 +23,10 @@ export function SettingsPage() {
               <Concurrency initial={s.concurrency} />
             </div>
             <Allowlist initial={s.security} />
-            <WebTls view={s.web_tls} auth={s.auth} />
+            <div className="grid grid-2">
+              <WebTls view={s.web_tls} />
+              <Hashing auth={s.auth} />
+            </div>
             <div className="grid grid-2">
               <Smtp initial={s.smtp} />
               <Sso initial={s.sso} />
@@ -59,7 +62,11 @@ function Section(props: { id: string; title: string; lead?: ReactNode; onSave?: 
       <form onSubmit={(e) => void submit(e)}>
         {error !== undefined && <ErrorNotice error={error} />}
         {props.children}
-        {props.onSave && <button type="submit" className="primary" disabled={busy}>Save</button>}
+        {props.onSave && (
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={busy}>Save</button>
+          </div>
+        )}
       </form>
     </section>
   );
@@ -113,7 +120,7 @@ function Allowlist({ initial }: { initial: Schemas["SecuritySettings"] }) {
   );
 }
 
-function WebTls({ view, auth }: { view: Schemas["WebTlsView"]; auth: Schemas["AuthView"] }) {
+function WebTls({ view }: { view: Schemas["WebTlsView"] }) {
   return (
     <Section id="webtls" title="Web TLS certificate"
       lead={<>Set in <code>config.toml</code> (<code>[web_tls]</code>) and applied at the server's next start: the internal CA
@@ -130,9 +137,21 @@ function WebTls({ view, auth }: { view: Schemas["WebTlsView"]; auth: Schemas["Au
             <dt>SHA-256</dt><dd><code className="small">{view.certificate.sha256_fingerprint}</code></dd>
           </>
         )}
-        <dt>Password hashing</dt>
-        <dd>Argon2id, {auth.argon2.m_kib.toLocaleString()} KiB, {auth.argon2.t} passes, {auth.argon2.p} lane{auth.argon2.p === 1 ? "" : "s"}
-          {auth.calibrated ? " (calibrated on this machine)" : " (defaults; run lpm-server admin calibrate)"}</dd>
+      </dl>
+    </Section>
+  );
+}
+
+function Hashing({ auth }: { auth: Schemas["AuthView"] }) {
+  return (
+    <Section id="hashing" title="Password hashing"
+      lead={<>Argon2id parameters for new password hashes. <code>lpm-server admin calibrate</code> measures this machine and
+        sets them.</>}>
+      <dl className="facts">
+        <dt>Memory</dt><dd>{auth.argon2.m_kib.toLocaleString()} KiB</dd>
+        <dt>Passes</dt><dd>{auth.argon2.t}</dd>
+        <dt>Lanes</dt><dd>{auth.argon2.p}</dd>
+        <dt>Calibrated</dt><dd>{auth.calibrated ? "yes, on this machine" : "no: the SDD's starting point"}</dd>
       </dl>
     </Section>
   );
@@ -155,7 +174,7 @@ function Smtp({ initial }: { initial: Schemas["SmtpSettings"] }) {
         {({ id, describedBy }) => <input id={id} aria-describedby={describedBy} {...text("password_file")} placeholder="/etc/patch-manager/secrets/smtp-password" />}
       </Field>
       <Field label="Sender address">{({ id }) => <input id={id} type="email" {...text("from")} placeholder="lpm@example.com" />}</Field>
-      <label className="check" style={{ marginBottom: 12 }}><input type="checkbox" checked={s.starttls} onChange={(e) => setS({ ...s, starttls: e.target.checked })} />Use STARTTLS</label>
+      <label className="check block"><input type="checkbox" checked={s.starttls} onChange={(e) => setS({ ...s, starttls: e.target.checked })} />Use STARTTLS</label>
     </Section>
   );
 }
@@ -170,7 +189,7 @@ function Sso({ initial }: { initial: Schemas["SsoSettings"] }) {
     <Section id="sso" title="Azure sign-in (SSO)"
       lead="Stored for Azure AD sign-in, which this version does not offer yet: local accounts remain the way in."
       onSave={async () => { setS(await unwrap(api.PUT("/api/v1/settings/sso", { body: s }))); }}>
-      <label className="check" style={{ marginBottom: 12 }}><input type="checkbox" checked={s.enabled} onChange={(e) => setS({ ...s, enabled: e.target.checked })} />Enabled (needs every field below)</label>
+      <label className="check block"><input type="checkbox" checked={s.enabled} onChange={(e) => setS({ ...s, enabled: e.target.checked })} />Enabled (needs every field below)</label>
       <Field label="Directory (tenant) id">{({ id }) => <input id={id} {...text("tenant_id")} placeholder="contoso.onmicrosoft.com" />}</Field>
       <Field label="Application (client) id">{({ id }) => <input id={id} {...text("client_id")} />}</Field>
       <Field label="Client secret file" hint="Absolute path of a file (mode 0600) holding the secret.">

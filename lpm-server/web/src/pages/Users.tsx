@@ -29,6 +29,7 @@ export function UsersPage() {
   const [editing, setEditing] = useState<User | "new" | null>(null);
   const [action, setAction] = useState<Action | null>(null);
   const [password, setPassword] = useState<{ username: string; password: string } | null>(null);
+  const [managing, setManaging] = useState<User | null>(null);
 
   return (
     <>
@@ -65,17 +66,9 @@ export function UsersPage() {
                       <td>{u.mfa.enrolled ? `${u.mfa.methods.join(", ")} · ${u.mfa.recovery_codes_left} recovery codes` : <StatusBadge value="not enrolled" tone="warn" />}</td>
                       <td>{ago(u.last_login_at)}</td>
                       <td>
-                        <div className="row">
+                        <div className="row nowrap">
                           <button type="button" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>Edit</button>
-                          <details className="menu">
-                            <summary className="button" aria-label={`More actions for ${u.username}`}>More</summary>
-                            <div className="menu-items">
-                              <button type="button" onClick={() => setAction({ kind: "password", user: u })}>Reset password</button>
-                              <button type="button" onClick={() => setAction({ kind: "mfa", user: u })}>Reset second factor</button>
-                              <button type="button" onClick={() => setAction({ kind: "sessions", user: u })}>Revoke sessions</button>
-                              {u.id !== me.id && <button type="button" className="danger" onClick={() => setAction({ kind: "delete", user: u })}>Delete</button>}
-                            </div>
-                          </details>
+                          <button type="button" onClick={() => setManaging(u)} aria-label={`More actions for ${u.username}`}>More…</button>
                         </div>
                       </td>
                     </tr>
@@ -92,6 +85,25 @@ export function UsersPage() {
           onCreated={(username, pw) => setPassword({ username, password: pw })} onDone={users.reload} />
       )}
       {action && <UserAction action={action} onClose={() => setAction(null)} onPassword={(pw) => setPassword({ username: action.user.username, password: pw })} onDone={users.reload} />}
+      <Modal open={managing !== null} title={`Manage ${managing?.username ?? ""}`} onClose={() => setManaging(null)}
+        footer={<button type="button" onClick={() => setManaging(null)}>Close</button>}>
+        {managing && (
+          <ul className="list-plain">
+            {([
+              ["password", "Reset password", "A new one-time password; their sessions end."],
+              ["mfa", "Reset second factor", "They enrol a new one at next login."],
+              ["sessions", "Revoke sessions", "Logged out everywhere within 15 minutes."],
+              ...(managing.id !== me.id ? [["delete", "Delete account", "The audit log keeps what it did."]] : []),
+            ] as [Action["kind"], string, string][]).map(([kind, label, about]) => (
+              <li key={kind} className="spread">
+                <span className="muted small">{about}</span>
+                <button type="button" className={kind === "delete" ? "danger" : undefined}
+                  onClick={() => { setAction({ kind, user: managing }); setManaging(null); }}>{label}</button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Modal>
       <Modal open={password !== null} title={`One-time password for ${password?.username ?? ""}`} onClose={() => setPassword(null)}
         footer={<button type="button" className="primary" onClick={() => setPassword(null)}>Done</button>}>
         <p>Give this password to {password?.username} over a safe channel. It is shown only now; at first login they choose

@@ -5,7 +5,8 @@ import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { Link, setQuery, useLocation } from "../router";
 import { useLoad, useTitle } from "../lib/hooks";
-import { hostName, localTimeZone, when } from "../lib/format";
+import { hostName, localTimeZone, range, when } from "../lib/format";
+import { openUntil } from "../lib/windows";
 import { DataState, Empty, ErrorNotice, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
 import { describeWindow, WindowForm } from "../ui/WindowForm";
 
@@ -60,10 +61,12 @@ export function WindowsPage() {
                       <td><Link to={`/hosts/${w.host_id}?tab=windows`}>{w.host_name}</Link></td>
                       <td>{w.name} {w.open_now && <StatusBadge value="open now" tone="ok" />}</td>
                       <td>{describeWindow(w.window)}</td>
-                      <td className="small">{w.next_openings.slice(0, 3).map((o) => <div key={o.opens_at}>{when(o.opens_at)} – {when(o.closes_at)}</div>)}
-                        {w.next_openings.length === 0 && <span className="muted">none (it has passed)</span>}</td>
+                      <td className="small nowrap">
+                        {w.open_now && <div><strong>Open now</strong>{openUntil(w) ? ` until ${when(openUntil(w))}` : ""}</div>}
+                        {w.next_openings.slice(0, 3).map((o) => <div key={o.opens_at}>{range(o.opens_at, o.closes_at)}</div>)}
+                        {w.next_openings.length === 0 && !w.open_now && <span className="muted">none: it has passed</span>}</td>
                       <td>
-                        <div className="row">
+                        <div className="row nowrap">
                           <button type="button" onClick={() => setEditing(w)} aria-label={`Edit ${w.name} on ${w.host_name}`}>Edit</button>
                           <button type="button" className="danger" onClick={() => setRemoving(w)} aria-label={`Delete ${w.name} on ${w.host_name}`}>Delete</button>
                         </div>

@@ -6,6 +6,7 @@ import {
   useId,
   useRef,
   useSyncExternalStore,
+  type KeyboardEvent,
   type ReactNode,
 } from "react";
 import { ApiFailure, messageOf } from "../api/client";
@@ -316,6 +317,57 @@ export function Toasts() {
         <div key={t.id} className={`toast ${t.tone}`}>
           {t.text}
         </div>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Tabs (WAI-ARIA tab pattern): one tab stop, arrow keys, Home and End move between tabs; the
+ * panel is the caller's, labelled by `tab-{id}` and identified by `panelId`.
+ */
+export function Tabs<T extends string>(props: {
+  label: string;
+  tabs: { id: T; label: ReactNode }[];
+  selected: T;
+  onSelect: (id: T) => void;
+  panelId: string;
+}) {
+  const refs = useRef(new Map<T, HTMLButtonElement>());
+  function key(event: KeyboardEvent, index: number) {
+    const last = props.tabs.length - 1;
+    const target =
+      event.key === "ArrowRight" ? (index === last ? 0 : index + 1)
+        : event.key === "ArrowLeft" ? (index === 0 ? last : index - 1)
+          : event.key === "Home" ? 0
+            : event.key === "End" ? last
+              : null;
+    if (target === null) return;
+    event.preventDefault();
+    const tab = props.tabs[target];
+    if (!tab) return;
+    props.onSelect(tab.id);
+    refs.current.get(tab.id)?.focus();
+  }
+  return (
+    <div className="tabs" role="tablist" aria-label={props.label}>
+      {props.tabs.map((tab, index) => (
+        <button
+          key={tab.id}
+          ref={(el) => {
+            if (el) refs.current.set(tab.id, el);
+          }}
+          type="button"
+          role="tab"
+          id={`tab-${tab.id}`}
+          aria-selected={tab.id === props.selected}
+          aria-controls={props.panelId}
+          tabIndex={tab.id === props.selected ? 0 : -1}
+          onClick={() => props.onSelect(tab.id)}
+          onKeyDown={(e) => key(e, index)}
+        >
+          {tab.label}
+        </button>
       ))}
     </div>
   );
