@@ -1,11 +1,11 @@
 // The app's frame: restores or asks for a session, loads who is logged in, and shows the page
 // the URL names inside the shell (navigation, worker banner, theme and logout).
 
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { api, unwrap, type Schemas } from "./api/client";
 import { logout, refresh, useSession } from "./api/session";
-import { Link, match, useLocation } from "./router";
-import { ErrorNotice, Loading, Toasts } from "./ui/components";
+import { Link, match, navigate, useLocation } from "./router";
+import { ErrorNotice, Loading, PageHead, Toasts } from "./ui/components";
 import { useInterval, useLoad } from "./lib/hooks";
 import { applyTheme, savedTheme, type Theme } from "./lib/theme";
 import { LoginPage } from "./pages/Login";
@@ -144,12 +144,26 @@ function Shell({ me }: { me: Schemas["MeView"] }) {
     if (!params) continue;
     page =
       route.adminOnly && !isAdmin ? (
-        <ErrorNotice error={new Error("This page is for admins.")} />
+        <>
+          <PageHead title="Not allowed" />
+          <div className="notice warn" role="alert">
+            This page is for admins. <Link to="/">Go to the dashboard</Link>
+          </div>
+        </>
       ) : (
         route.render(params)
       );
     break;
   }
+  // Screen readers and keyboards start at the new page's content after a navigation.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [path]);
   const current = (to: string) =>
     to === "/" ? path === "/" : path === to || path.startsWith(to + "/");
   return (
@@ -190,7 +204,14 @@ function Shell({ me }: { me: Schemas["MeView"] }) {
             <span className="muted small">({me.role})</span>
           </div>
           <ThemeSelect />
-          <button type="button" onClick={() => void logout()}>
+          <button
+            type="button"
+            onClick={() => {
+              // The next person to log in here starts on the dashboard.
+              navigate("/", { replace: true });
+              void logout();
+            }}
+          >
             Log out
           </button>
         </div>

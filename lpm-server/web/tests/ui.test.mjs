@@ -37,13 +37,25 @@ describe("the web UI against lpm-server demo", () => {
     await demo?.stop();
   });
 
+  /** A test that leaves a screenshot of the page as it was when it failed. */
+  function step(name, body) {
+    test(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        await screenshot(page, `failed-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => {});
+        throw error;
+      }
+    });
+  }
+
   async function visit(path, heading) {
     await page.goto(demo.url + path);
     await page.getByRole("heading", { level: 1, name: heading }).waitFor();
     await page.locator(".loading").first().waitFor({ state: "detached", timeout: LONG });
   }
 
-  test("logs in with the password and a TOTP code", async () => {
+  step("logs in with the password and a TOTP code", async () => {
     await page.goto(demo.url + "/");
     await page.getByRole("heading", { name: "Log in" }).waitFor();
     await screenshot(page, "01-login");
@@ -58,7 +70,7 @@ describe("the web UI against lpm-server demo", () => {
     await page.getByRole("navigation", { name: "Main" }).waitFor();
   });
 
-  test("the dashboard shows the fleet", async () => {
+  step("the dashboard shows the fleet", async () => {
     await visit("/", "Dashboard");
     const hosts = page.getByRole("region", { name: "Hosts" });
     await hosts.getByText(String(AGENTS), { exact: true }).first().waitFor();
@@ -69,7 +81,7 @@ describe("the web UI against lpm-server demo", () => {
     await page.emulateMedia({ colorScheme: "light" });
   });
 
-  test("every page renders without errors", async () => {
+  step("every page renders without errors", async () => {
     const pages = [
       ["/hosts", "Hosts", "04-hosts"],
       ["/deploy", "Deploy patches", "06-deploy"],
@@ -103,7 +115,7 @@ describe("the web UI against lpm-server demo", () => {
     assert.deepEqual(broken, [], "pages that show an error");
   });
 
-  test("queues a patch job for the next window and watches it complete live", async () => {
+  step("queues a patch job for the next window and watches it complete live", async () => {
     await visit("/deploy", "Deploy patches");
     // The demo's `web` group has a window open now.
     await page.getByLabel("Group").selectOption({ label: "web" });
@@ -136,7 +148,7 @@ describe("the web UI against lpm-server demo", () => {
     assert.ok((await page.getByRole("progressbar").count()) > 0);
   });
 
-  test("downloads a compliance report as PDF", async () => {
+  step("downloads a compliance report as PDF", async () => {
     await visit("/reports", "Reports");
     await page.getByLabel("Report").selectOption("compliance");
     await page.getByLabel("PDF").check();
@@ -150,7 +162,7 @@ describe("the web UI against lpm-server demo", () => {
     await screenshot(page, "11-reports-downloaded");
   });
 
-  test("runs a discovery scan and shows its progress", async () => {
+  step("runs a discovery scan and shows its progress", async () => {
     await visit("/discovery", "Discovery");
     // The demo's agents live in the first addresses of its /24.
     const firstIp = demo.firstAgentIp;
@@ -167,7 +179,44 @@ describe("the web UI against lpm-server demo", () => {
     await screenshot(page, "15-discovery-done");
   });
 
-  test("logs out", async () => {
+  step("a new operator enrols an authenticator app at first login", async () => {
+    await visit("/users", "Users");
+    await page.getByRole("button", { name: "New user" }).click();
+    const create = page.getByRole("dialog", { name: "New user" });
+    await create.getByLabel("Login name").fill("operator-one");
+    await create.getByLabel("web").check();
+    await create.getByRole("button", { name: "Create" }).click();
+    const shown = page.getByRole("dialog", { name: /One-time password for operator-one/ });
+    const password = await shown.getByLabel("One-time password").inputValue();
+    assert.ok(password.length >= 12, password);
+    await shown.getByRole("button", { name: "Done" }).click();
+
+    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByLabel("Username").fill("operator-one");
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.getByRole("heading", { name: "Set up a second factor" }).waitFor();
+    await page.getByRole("button", { name: "Set up an authenticator app" }).click();
+    await page.getByRole("img", { name: /QR code/ }).waitFor();
+    await screenshot(page, "18-enrol-totp");
+    const secret = (await page.locator(".secret").innerText()).trim();
+    await page.getByLabel("Code from the app").fill(totp(secret));
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByRole("heading", { name: "Save your recovery codes" }).waitFor();
+    assert.equal(await page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem").count(), 10);
+    await screenshot(page, "19-enrol-recovery-codes");
+    await page.getByLabel("I have saved these codes").check();
+    await page.getByRole("button", { name: "Continue to lpm" }).click();
+    await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+    // An operator sees no admin pages.
+    const nav = page.getByRole("navigation", { name: "Main" });
+    assert.equal(await nav.getByRole("link", { name: "Users" }).count(), 0);
+    assert.equal(await nav.getByRole("link", { name: "Settings" }).count(), 0);
+    await page.locator(".loading").first().waitFor({ state: "detached", timeout: LONG });
+    await screenshot(page, "20-operator-dashboard");
+  });
+
+  step("logs out", async () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await page.getByRole("heading", { name: "Log in" }).waitFor();
     await page.getByText("You have logged out.").waitFor();

@@ -1,6 +1,361 @@
 // Generated from openapi/openapi.json by `npm run gen:api` (scripts/gen-api.mjs): do not edit.
 
 export interface paths {
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Logs in with a password: the first of two steps. */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ends the session of a refresh token (its whole family). Answers 204 whatever the token, so
+         *     it cannot be used to test tokens. Access tokens already issued run out within 15 minutes.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller: account, role, groups and second factors. */
+        get: operations["get_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a login with a recovery code; each code is accepted once. */
+        post: operations["login_mfa_recovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a login with a TOTP code; each code is accepted once. */
+        post: operations["login_mfa_totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirms TOTP enrolment with the first code from the app.
+         * @description Bearer: the same token as `/auth/mfa/totp/setup`. With an enrolment token the answer includes the session.
+         */
+        post: operations["totp_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts TOTP enrolment: a new secret, shown once; it takes effect when a code confirms it.
+         * @description Bearer: the `enrollment_token` from `/auth/login`, or an access token to add or replace the authenticator app. The secret waits 10 minutes for `/auth/mfa/totp/confirm`; until then the current app (if any) keeps working.
+         */
+        post: operations["totp_setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a WebAuthn login with the authenticator's answer. */
+        post: operations["login_mfa_webauthn_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/register/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Completes registering a WebAuthn credential.
+         * @description Bearer: the same token as `/auth/mfa/webauthn/register/start`. With an enrolment token the answer includes the session.
+         */
+        post: operations["webauthn_register_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/register/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts registering a WebAuthn credential (security key, platform authenticator).
+         * @description Bearer: the `enrollment_token` from `/auth/login`, or an access token to add a key. The challenge waits 10 minutes for `/auth/mfa/webauthn/register/finish`.
+         */
+        post: operations["webauthn_register_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a WebAuthn login: the challenge for the account's registered credentials. */
+        post: operations["login_mfa_webauthn_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes the caller's password. Every session of the account ends, this one included: log in
+         *     again with the new password.
+         */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replaces the caller's recovery codes with 10 new ones, shown once. */
+        post: operations["regenerate_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchanges a refresh token for a new access token and a new refresh token. The old refresh
+         *     token is spent: presenting it again revokes the whole session (`refresh_token_reused`),
+         *     so clients must not refresh twice in parallel.
+         */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ca/crl.pem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current certificate revocation list, PEM, signed by the CA. Public. */
+        get: operations["get_crl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ca/root.crt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The root (CA) certificate, PEM: what agents and browsers install as trust anchor. Public. */
+        get: operations["get_root_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the certificates the caller can see: an admin every one, an operator those of the
+         *     hosts they reach.
+         */
+        get: operations["list_certificates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{serial}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renews an agent certificate (admin): a new key and serial with the same names, answered as
+         *     a bundle like a download. The old certificate stays valid until it expires or is revoked
+         *     (revoke it with reason `superseded` once the new one is installed).
+         */
+        post: operations["renew_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/certificates/{serial}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes a certificate (admin) and publishes the new CRL (also written to
+         *     `DATA/ca/crl.pem`). Audited.
+         */
+        post: operations["revoke_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/groups": {
         parameters: {
             query?: never;
@@ -109,6 +464,47 @@ export interface paths {
         post?: never;
         /** Deletes a host with its snapshots, windows and job rows. */
         delete: operations["delete_host"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}/certificate-bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issues a fresh agent certificate and key for a host (names from its FQDN and address) and
+         *     answers the bundle the agent installs. The certificate is recorded and the issue audited
+         *     (who, when, serial; never the key). Each call issues a new certificate.
+         */
+        post: operations["issue_certificate_bundle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hosts/{id}/client.crt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The host's current agent certificate (the newest one not revoked), PEM. The download is
+         *     audited (`certificate.downloaded`).
+         */
+        get: operations["get_host_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -223,6 +619,234 @@ export interface paths {
         put?: never;
         /** Adds a maintenance window to a host. */
         post: operations["create_window"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit report (admins): who did what in `[since, until)`, with the result of verifying
+         *     the whole hash chain (JSON and PDF; the CSV holds the rows only).
+         */
+        get: operations["audit_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The compliance report: how many hosts are fully patched, pending updates by severity and
+         *     group, one row per host.
+         */
+        get: operations["compliance_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/patch-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patch-history report: finished jobs, who started them, how they ended, their package
+         *     changes and rollbacks, with a trend of changes over time.
+         */
+        get: operations["patch_history_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/vulnerability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The vulnerability report: open CVEs by severity, affected hosts, and time-to-patch
+         *     percentiles per severity.
+         */
+        get: operations["vulnerability_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every section at once. */
+        get: operations["get_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Password hashing parameters (read-only: set by `lpm-server admin calibrate`). */
+        get: operations["get_auth_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/concurrency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The concurrency bound. */
+        get: operations["get_concurrency_settings"];
+        /** Replaces the concurrency bound (1 to 1,024 agent calls per worker). */
+        put: operations["put_concurrency_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/polling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The poll intervals. */
+        get: operations["get_polling_settings"];
+        /**
+         * Replaces the poll intervals (60 s to one day each). The worker applies them at its next
+         *     round.
+         */
+        put: operations["put_polling_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The IP allowlist. */
+        get: operations["get_security_settings"];
+        /**
+         * Replaces the IP allowlist; it applies from the next request. A list that would exclude the
+         *     caller's own address is refused (`lpm-server admin allowlist reset` on the host is the way
+         *     back in should one ever lock everyone out).
+         */
+        put: operations["put_security_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/smtp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The mail relay. */
+        get: operations["get_smtp_settings"];
+        /** Replaces the mail relay settings. The password is named by file, never sent. */
+        put: operations["put_smtp_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Azure sign-in. */
+        get: operations["get_sso_settings"];
+        /** Replaces the Azure sign-in settings. The client secret is named by file, never sent. */
+        put: operations["put_sso_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/web_tls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The web certificate strategy and the certificate in use (read-only: set in `config.toml`). */
+        get: operations["get_web_tls_settings"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -403,6 +1027,179 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Argon2id cost parameters. */
+        Argon2View: {
+            /**
+             * Format: int32
+             * @description Memory, KiB.
+             */
+            m_kib: number;
+            /**
+             * Format: int32
+             * @description Lanes.
+             */
+            p: number;
+            /**
+             * Format: int32
+             * @description Iterations.
+             */
+            t: number;
+        };
+        /** @description The audit report. */
+        AuditReportDoc: {
+            /** @description The hash chain's verification. */
+            chain: components["schemas"]["ChainStatusDoc"];
+            /** @description When, by whom, with which filters. */
+            meta: components["schemas"]["ReportMetaDoc"];
+            /** @description The rows, oldest first. */
+            rows: components["schemas"]["AuditRowDoc"][];
+        };
+        /** @description One audit row. */
+        AuditRowDoc: {
+            /** @description What happened. */
+            action: string;
+            /** @description Who. */
+            actor: string;
+            /**
+             * Format: date-time
+             * @description When.
+             */
+            at: string;
+            /** @description Details, compact JSON. */
+            details: string;
+            /**
+             * Format: int64
+             * @description Position in the chain.
+             */
+            id: number;
+            /** @description The client address. */
+            ip?: string | null;
+            /** @description What it was done to, `type:id`. */
+            target?: string | null;
+        };
+        /** @description Password hashing as configured (read-only; `lpm-server admin calibrate` sets it). */
+        AuthView: {
+            /** @description Argon2id cost parameters for new hashes. */
+            argon2: components["schemas"]["Argon2View"];
+            /** @description Whether they were calibrated on this machine (else the SDD's starting point). */
+            calibrated: boolean;
+        };
+        /**
+         * @description What a server administrator installs on one managed host. Save the three PEM texts as the
+         *     agent's `ca.crt` (`ca_pem`: the root, which also checks the manager's client
+         *     certificate), `agent.crt` (`cert_pem`) and `agent.key` (`key_pem`, mode 0600). The key
+         *     exists only in this answer: the manager keeps no copy.
+         */
+        CertificateBundleView: {
+            /** @description The CA certificate, PEM (`ca.crt`). */
+            ca_pem: string;
+            /** @description The agent's server certificate, PEM (`agent.crt`). */
+            cert_pem: string;
+            /** @description The new certificate as recorded. */
+            certificate: components["schemas"]["CertificateView"];
+            /** @description The agent's private key, PKCS#8 PEM (`agent.key`, mode 0600). */
+            key_pem: string;
+        };
+        /**
+         * @description What a certificate is for.
+         * @enum {string}
+         */
+        CertificatePurpose: "root" | "manager_client" | "agent_server" | "web_server";
+        /** @description A certificate in the registry. */
+        CertificateView: {
+            /**
+             * Format: int64
+             * @description The host an agent certificate was issued for (`null` once the host is deleted).
+             */
+            host_id?: number | null;
+            /**
+             * Format: date-time
+             * @description When it was issued.
+             */
+            issued_at: string;
+            /**
+             * Format: date-time
+             * @description End of validity.
+             */
+            not_after: string;
+            /**
+             * Format: date-time
+             * @description Start of validity.
+             */
+            not_before: string;
+            /** @description What it is for. */
+            purpose: components["schemas"]["CertificatePurpose"];
+            revocation_reason?: components["schemas"]["RevocationReasonView"] | null;
+            /**
+             * Format: date-time
+             * @description When it was revoked, if it was.
+             */
+            revoked_at?: string | null;
+            /** @description Subject alternative names: DNS names and IP addresses. */
+            sans: string[];
+            /** @description Serial number: upper-case hex without separators. */
+            serial: string;
+            /** @description SHA-256 of the DER, 64 lower-case hex digits. */
+            sha256_fingerprint: string;
+            /** @description Subject common name. */
+            subject: string;
+        };
+        /** @description The result of verifying the audit hash chain. */
+        ChainStatusDoc: {
+            /**
+             * Format: int64
+             * @description The first broken row (broken).
+             */
+            first_broken_id?: number | null;
+            /**
+             * @description What is wrong there (broken): `contents_changed`, `link_broken`, `rows_missing`,
+             *     `truncated`.
+             */
+            kind?: string | null;
+            /**
+             * Format: int64
+             * @description Rows verified (intact).
+             */
+            rows_checked?: number | null;
+            /** @description `intact`, `broken` or `not_verified`. */
+            status: string;
+        };
+        /**
+         * @description What a package change did.
+         * @enum {string}
+         */
+        ChangeAction: "upgrade" | "install" | "remove" | "downgrade";
+        /** @description The current password and the new one. */
+        ChangePasswordRequest: {
+            /**
+             * Format: password
+             * @description The password now.
+             */
+            current_password: string;
+            /**
+             * Format: password
+             * @description The new password: 12 to 1024 characters, not one repeated character, not the username.
+             */
+            new_password: string;
+        };
+        /** @description The compliance report. */
+        ComplianceReportDoc: {
+            /** @description Fleet-wide figures. */
+            fleet: components["schemas"]["FleetComplianceDoc"];
+            /** @description One entry per host, by name. */
+            hosts: components["schemas"]["HostComplianceDoc"][];
+            /** @description When, by whom, with which filters. */
+            meta: components["schemas"]["ReportMetaDoc"];
+        };
+        /** @description How many agents a worker calls at once (SDD §5.2's semaphore). */
+        ConcurrencySettings: {
+            /**
+             * Format: int32
+             * @description Concurrent agent calls per worker (1 to 1,024; default 64).
+             * @default 64
+             */
+            max_agents: number;
+        };
         /** @description A new account and its one-time password. */
         CreatedUserView: {
             /**
@@ -450,6 +1247,74 @@ export interface components {
             /** @description Login name: letters, digits, `.`, `_`, `-` and `@`; stored in lower case. */
             username: string;
         };
+        /** @description One host's finding of one CVE. */
+        CveFindingDoc: {
+            /** @description Advisories. */
+            advisories: string[];
+            /** @description The CVE id. */
+            cve: string;
+            /**
+             * Format: date-time
+             * @description First seen on the host.
+             */
+            first_seen: string;
+            /**
+             * Format: date-time
+             * @description Seen fixed.
+             */
+            fixed_at?: string | null;
+            /** @description The host's name. */
+            host: string;
+            /** @description Its severity. */
+            severity: components["schemas"]["Severity"];
+        };
+        /** @description One CVE across hosts. */
+        CveSummaryDoc: {
+            /** @description Advisories. */
+            advisories: string[];
+            /** @description Hosts where it is open. */
+            affected_hosts: string[];
+            /**
+             * Format: int64
+             * @description Days its oldest open finding has been open; `null` when fixed everywhere.
+             */
+            age_days?: number | null;
+            /** @description The CVE id. */
+            cve: string;
+            /**
+             * Format: date-time
+             * @description When it was first seen anywhere.
+             */
+            first_seen: string;
+            /**
+             * Format: int32
+             * @description Hosts where it was fixed.
+             */
+            fixed_hosts: number;
+            /** @description Its most severe rating. */
+            severity: components["schemas"]["Severity"];
+        };
+        /** @description A second factor was enrolled. */
+        EnrolledView: {
+            /** @description The access token, when enrolment was done with an enrolment token (first login). */
+            access_token?: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires, with `access_token`.
+             */
+            expires_in?: number;
+            /** @description What was enrolled. */
+            method: components["schemas"]["MfaMethod"];
+            /**
+             * @description New recovery codes, shown once, when this was the account's first second factor
+             *     (empty when a factor is added later: `POST /auth/recovery-codes` makes new ones).
+             */
+            recovery_codes: string[];
+            /** @description The refresh token, with `access_token`. */
+            refresh_token?: string;
+            /** @description `Bearer`, with `access_token`. */
+            token_type?: components["schemas"]["TokenType"];
+        };
         /** @description The error envelope as the OpenAPI document describes it. */
         ErrorBody: {
             /** @description The error. */
@@ -465,6 +1330,77 @@ export interface components {
             message: string;
             /** @description The ULID of the request, as in the `X-Request-Id` header and the server's log. */
             request_id: string;
+        };
+        /** @description Fleet-wide compliance figures. */
+        FleetComplianceDoc: {
+            /** @description Per group (a host in several groups counts in each; `(ungrouped)` for none). */
+            by_group: components["schemas"]["GroupComplianceDoc"][];
+            /**
+             * Format: int32
+             * @description Reachable, polled, nothing pending.
+             */
+            fully_patched: number;
+            /**
+             * Format: int32
+             * @description Hosts covered.
+             */
+            hosts: number;
+            /** @description Hosts by their most severe pending update. */
+            hosts_by_worst_severity: components["schemas"]["SeverityCountsDoc"];
+            /**
+             * Format: int32
+             * @description Hosts never polled successfully.
+             */
+            not_polled: number;
+            /** @description Pending updates by severity. */
+            pending: components["schemas"]["SeverityCountsDoc"];
+            /**
+             * Format: double
+             * @description `fully_patched / hosts` in percent; `null` without hosts.
+             */
+            percent_fully_patched?: number | null;
+            /**
+             * Format: int32
+             * @description Hosts that need a reboot.
+             */
+            reboot_required: number;
+            /**
+             * Format: int64
+             * @description Pending security updates.
+             */
+            security_patches: number;
+            /**
+             * Format: int32
+             * @description Hosts whose retries are exhausted.
+             */
+            unreachable: number;
+        };
+        /** @description One group's compliance figures. */
+        GroupComplianceDoc: {
+            /**
+             * Format: int32
+             * @description Fully patched hosts.
+             */
+            fully_patched: number;
+            /** @description The group's name. */
+            group: string;
+            /**
+             * Format: int32
+             * @description Hosts.
+             */
+            hosts: number;
+            /** @description Pending updates by severity. */
+            pending: components["schemas"]["SeverityCountsDoc"];
+            /**
+             * Format: double
+             * @description In percent.
+             */
+            percent_fully_patched?: number | null;
+            /**
+             * Format: int32
+             * @description Unreachable hosts.
+             */
+            unreachable: number;
         };
         /** @description A group with its members. */
         GroupDetailView: {
@@ -547,6 +1483,66 @@ export interface components {
             error?: string | null;
             /** @description The agent answered and said ok. */
             ok: boolean;
+        };
+        /** @description Figures over all jobs of a patch-history report. */
+        HistorySummaryDoc: {
+            /** @description Changes by action word. */
+            by_action: {
+                [key: string]: number;
+            };
+            /** @description Jobs by state word. */
+            by_state: {
+                [key: string]: number;
+            };
+            /**
+             * Format: int64
+             * @description Package changes.
+             */
+            changes: number;
+            /**
+             * Format: int64
+             * @description Distinct hosts touched.
+             */
+            hosts: number;
+            /**
+             * Format: int64
+             * @description Jobs.
+             */
+            jobs: number;
+            /**
+             * Format: int64
+             * @description Rollback jobs.
+             */
+            rollbacks: number;
+            /** @description Changes and jobs per period. */
+            trend: components["schemas"]["TrendPointDoc"][];
+            /** @description `day` or `week`. */
+            trend_period: string;
+        };
+        /** @description One host's compliance. */
+        HostComplianceDoc: {
+            /** @description Its groups' names. */
+            groups: string[];
+            /**
+             * Format: date-time
+             * @description Last successful patch poll.
+             */
+            last_successful_poll?: string | null;
+            /** @description Its name. */
+            name: string;
+            /** @description Operating system. */
+            os?: string | null;
+            /** @description Pending updates by severity. */
+            pending: components["schemas"]["SeverityCountsDoc"];
+            /** @description A reboot is pending. */
+            reboot_required: boolean;
+            /**
+             * Format: int32
+             * @description Pending security updates.
+             */
+            security_patches: number;
+            /** @description Retries exhausted. */
+            unreachable: boolean;
         };
         /** @description A host with what the last polls found: the host detail page. */
         HostDetailView: components["schemas"]["HostView"] & {
@@ -688,6 +1684,17 @@ export interface components {
             /** @description Health as last seen. */
             status: components["schemas"]["HostStatus"];
         };
+        /** @description One host's part in a job. */
+        JobHostRecordDoc: {
+            /** @description Package changes. */
+            changes: components["schemas"]["PackageChangeDoc"][];
+            /** @description The error, when it failed. */
+            error?: string | null;
+            /** @description The host's name. */
+            host: string;
+            /** @description How it ended. */
+            state: components["schemas"]["JobHostState"];
+        };
         /**
          * @description The state of one host's row within a job (see the module docs for the diagram).
          * @enum {string}
@@ -698,16 +1705,129 @@ export interface components {
          * @enum {string}
          */
         JobKind: "apply_patches" | "install" | "update" | "remove" | "reboot" | "rollback" | "refresh";
+        /** @description One finished job. */
+        JobRecordDoc: {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description When it finished.
+             */
+            finished_at?: string | null;
+            /** @description Its hosts the caller may see. */
+            hosts: components["schemas"]["JobHostRecordDoc"][];
+            /**
+             * Format: int64
+             * @description The job id.
+             */
+            id: number;
+            /** @description What it did. */
+            kind: components["schemas"]["JobKind"];
+            /**
+             * Format: int64
+             * @description The job it rolled back.
+             */
+            rollback_of?: number | null;
+            /** @description Who started it. */
+            started_by: string;
+            /** @description How it ended. */
+            state: components["schemas"]["JobState"];
+        };
         /**
          * @description The state of a whole job.
          * @enum {string}
          */
         JobState: "queued" | "running" | "succeeded" | "partially_failed" | "failed" | "cancelled";
+        /** @description A username and password. */
+        LoginRequest: {
+            /**
+             * Format: password
+             * @description The password.
+             */
+            password: string;
+            /** @description The login name (case does not matter). */
+            username: string;
+        };
         /**
-         * @description A second factor a user has set up.
+         * @description What the password step answers: never a session directly (MFA is mandatory), but either the
+         *     second step (`mfa_required`, `mfa_token`, `methods`) or, for an account without a second
+         *     factor, enrolment (`mfa_enrollment_required`, `enrollment_token`). The session fields are
+         *     reserved for sign-ins whose second factor is already proven elsewhere (single sign-on).
+         */
+        LoginView: {
+            /** @description The access token, when the login is complete. */
+            access_token?: string;
+            /** @description The bearer token of the enrolment endpoints only (5 minutes). */
+            enrollment_token?: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires, when the login is complete.
+             */
+            expires_in?: number;
+            /** @description The second factors this account can use. */
+            methods?: components["schemas"]["MfaMethod"][];
+            /** @description `true`: the account has no second factor yet; enrol one with `enrollment_token`. */
+            mfa_enrollment_required?: boolean;
+            /** @description `true`: send a second factor with `mfa_token`. */
+            mfa_required?: boolean;
+            /** @description The token for the second step (5 minutes, at most 5 wrong codes). */
+            mfa_token?: string;
+            /** @description The refresh token, when the login is complete. */
+            refresh_token?: string;
+            /** @description `Bearer`, when the login is complete. */
+            token_type?: components["schemas"]["TokenType"];
+        };
+        /** @description The caller and how they log in. */
+        MeView: {
+            /** @description Ids of the groups they belong to. */
+            groups: number[];
+            /**
+             * Format: int64
+             * @description User id.
+             */
+            id: number;
+            /** @description The second factors they can log in with. */
+            methods: components["schemas"]["MfaMethod"][];
+            /**
+             * Format: date-time
+             * @description When their first second factor was enrolled.
+             */
+            mfa_enrolled_at?: string | null;
+            /**
+             * Format: int64
+             * @description Unused recovery codes left.
+             */
+            recovery_codes_left: number;
+            /** @description Role. */
+            role: components["schemas"]["Role"];
+            /** @description Login name. */
+            username: string;
+            /** @description Their WebAuthn credentials. */
+            webauthn_credentials: components["schemas"]["WebauthnCredentialView"][];
+        };
+        /** @description A code for the second step. */
+        MfaCodeRequest: {
+            /**
+             * @description The code: 6 digits (TOTP) or `xxxx-xxxx-xxxx` (recovery; case, spaces and dashes do
+             *     not matter).
+             */
+            code: string;
+            /** @description The `mfa_token` from `/auth/login`. */
+            mfa_token: string;
+        };
+        /**
+         * @description A second factor.
          * @enum {string}
          */
-        MfaMethod: "totp" | "webauthn";
+        MfaMethod: "totp" | "webauthn" | "recovery";
+        /** @description The MFA token alone. */
+        MfaTokenRequest: {
+            /** @description The `mfa_token` from `/auth/login`. */
+            mfa_token: string;
+        };
         /** @description The state of a user's second factors (never the factors themselves). */
         MfaView: {
             /** @description A second factor is confirmed; `false`: the user must enrol at their next login. */
@@ -753,6 +1873,17 @@ export interface components {
              */
             opens_at: string;
         };
+        /** @description One package change. */
+        PackageChangeDoc: {
+            /** @description What happened. */
+            action: components["schemas"]["ChangeAction"];
+            /** @description Version before. */
+            from?: string | null;
+            /** @description Package name. */
+            package: string;
+            /** @description Version after. */
+            to?: string | null;
+        };
         /**
          * @description The package manager a host's agent drives.
          * @enum {string}
@@ -766,6 +1897,63 @@ export interface components {
             name: string;
             /** @description Installed version. */
             version: string;
+        };
+        /** @description One page of a list. */
+        Paged_CertificateView: {
+            /** @description The rows of this page. */
+            items: {
+                /**
+                 * Format: int64
+                 * @description The host an agent certificate was issued for (`null` once the host is deleted).
+                 */
+                host_id?: number | null;
+                /**
+                 * Format: date-time
+                 * @description When it was issued.
+                 */
+                issued_at: string;
+                /**
+                 * Format: date-time
+                 * @description End of validity.
+                 */
+                not_after: string;
+                /**
+                 * Format: date-time
+                 * @description Start of validity.
+                 */
+                not_before: string;
+                /** @description What it is for. */
+                purpose: components["schemas"]["CertificatePurpose"];
+                revocation_reason?: components["schemas"]["RevocationReasonView"] | null;
+                /**
+                 * Format: date-time
+                 * @description When it was revoked, if it was.
+                 */
+                revoked_at?: string | null;
+                /** @description Subject alternative names: DNS names and IP addresses. */
+                sans: string[];
+                /** @description Serial number: upper-case hex without separators. */
+                serial: string;
+                /** @description SHA-256 of the DER, 64 lower-case hex digits. */
+                sha256_fingerprint: string;
+                /** @description Subject common name. */
+                subject: string;
+            }[];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
         };
         /** @description One page of a list. */
         Paged_GroupView: {
@@ -1105,6 +2293,19 @@ export interface components {
              */
             total: number;
         };
+        /** @description The patch-history report. */
+        PatchHistoryReportDoc: {
+            /** @description The jobs, newest first. */
+            jobs: components["schemas"]["JobRecordDoc"][];
+            /** @description When, by whom, with which filters. */
+            meta: components["schemas"]["ReportMetaDoc"];
+            /** @description For each rolled-back job id, the rollback jobs that undid it. */
+            rolled_back_by: {
+                [key: string]: number[];
+            };
+            /** @description Figures over all jobs. */
+            summary: components["schemas"]["HistorySummaryDoc"];
+        };
         /** @description An update a host could apply, from the last patch poll. */
         PatchView: {
             /** @description Advisory ids (USN, RHSA, SUSE-SU ...). */
@@ -1126,6 +2327,11 @@ export interface components {
             /** @description Severity. */
             severity: components["schemas"]["Severity"];
         };
+        /**
+         * Format: binary
+         * @description A PDF file.
+         */
+        PdfDocument: string;
         /** @description Updates available at the last patch poll. */
         PendingView: {
             /**
@@ -1143,6 +2349,74 @@ export interface components {
              * @description Of which security updates.
              */
             security: number;
+        };
+        /** @description How often the worker polls agents. */
+        PollingSettings: {
+            /**
+             * Format: int32
+             * @description Seconds between health checks of a host (60 to 86,400; default 300).
+             * @default 300
+             */
+            health_interval_s: number;
+            /**
+             * Format: int32
+             * @description Seconds between patch-availability queries of a host (60 to 86,400; default 1,800).
+             * @default 1800
+             */
+            patch_interval_s: number;
+        };
+        /** @description New recovery codes, shown once. */
+        RecoveryCodesView: {
+            /**
+             * @description The codes (`xxxx-xxxx-xxxx`); each logs in once in place of the second factor. Every
+             *     earlier code no longer works.
+             */
+            recovery_codes: string[];
+        };
+        /** @description A refresh token. */
+        RefreshRequest: {
+            /** @description The refresh token from the login or the last refresh. */
+            refresh_token: string;
+        };
+        /** @description The filters a report was produced with (names, not ids). */
+        ReportFiltersDoc: {
+            /**
+             * Format: date-time
+             * @description From (inclusive).
+             */
+            from?: string | null;
+            /** @description Group names (empty: all). */
+            groups: string[];
+            /** @description Host names (empty: all). */
+            hosts: string[];
+            /** @description Severities (empty: all). */
+            severities: components["schemas"]["Severity"][];
+            /**
+             * Format: date-time
+             * @description Until (exclusive).
+             */
+            until?: string | null;
+        };
+        /** @description Who asked for a report, when, and with which filters. */
+        ReportMetaDoc: {
+            /** @description The filters it was produced with. */
+            filters: components["schemas"]["ReportFiltersDoc"];
+            /**
+             * Format: date-time
+             * @description When it was generated.
+             */
+            generated_at: string;
+            /** @description Who asked for it. */
+            generated_by?: string | null;
+        };
+        /**
+         * @description Why a certificate was revoked (RFC 5280 reason codes).
+         * @enum {string}
+         */
+        RevocationReasonView: "unspecified" | "key_compromise" | "ca_compromise" | "affiliation_changed" | "superseded" | "cessation_of_operation" | "certificate_hold" | "privilege_withdrawn";
+        /** @description A revocation. */
+        RevokeRequest: {
+            reason?: components["schemas"]["RevocationReasonView"] | null;
         };
         /**
          * @description What a user may do (SDD §7.2).
@@ -1179,11 +2453,145 @@ export interface components {
          * @enum {string}
          */
         Schedule: "next_window" | "immediate";
+        /** @description Who may reach the web listener. */
+        SecuritySettings: {
+            /**
+             * @description Networks allowed to connect, as CIDRs (`10.0.0.0/8`, `fd00::/8`); empty: every address
+             *     (TLS and sign-in still apply). Host bits are cleared when saved.
+             * @default []
+             * @example [
+             *       "10.0.0.0/8",
+             *       "192.168.10.0/24"
+             *     ]
+             */
+            ip_allowlist: string[];
+        };
+        /** @description A new session: an access token for the API and the refresh token that renews it. */
+        SessionView: {
+            /** @description The access token (a JWT), for `Authorization: Bearer`. */
+            access_token: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires.
+             */
+            expires_in: number;
+            /** @description The refresh token for `POST /auth/refresh`; single-use, kept only as a hash. */
+            refresh_token: string;
+            /** @description Always `Bearer`. */
+            token_type: components["schemas"]["TokenType"];
+        };
+        /** @description Every settings section. */
+        SettingsView: {
+            /** @description Password hashing (read-only). */
+            auth: components["schemas"]["AuthView"];
+            /** @description Concurrent agent calls. */
+            concurrency: components["schemas"]["ConcurrencySettings"];
+            /** @description Poll intervals. */
+            polling: components["schemas"]["PollingSettings"];
+            /** @description The IP allowlist. */
+            security: components["schemas"]["SecuritySettings"];
+            /** @description The mail relay. */
+            smtp: components["schemas"]["SmtpSettings"];
+            /** @description Azure sign-in. */
+            sso: components["schemas"]["SsoSettings"];
+            /** @description The web certificate (read-only). */
+            web_tls: components["schemas"]["WebTlsView"];
+        };
         /**
          * @description Severity of an available patch, as the agent reports it.
          * @enum {string}
          */
         Severity: "critical" | "important" | "moderate" | "low" | "unknown";
+        /** @description Counts by severity. */
+        SeverityCountsDoc: {
+            /**
+             * Format: int32
+             * @description Critical.
+             */
+            critical: number;
+            /**
+             * Format: int32
+             * @description Important.
+             */
+            important: number;
+            /**
+             * Format: int32
+             * @description Low.
+             */
+            low: number;
+            /**
+             * Format: int32
+             * @description Moderate.
+             */
+            moderate: number;
+            /**
+             * Format: int32
+             * @description Not rated.
+             */
+            unknown: number;
+        };
+        /** @description The mail relay for notifications. The password lives in a file (mode 0600), named here. */
+        SmtpSettings: {
+            /**
+             * @description The sender address.
+             * @default null
+             */
+            from: string | null;
+            /**
+             * @description The relay's host name or address; unset: no mail is sent.
+             * @default null
+             */
+            host: string | null;
+            /**
+             * @description The file holding the password (absolute path).
+             * @default null
+             */
+            password_file: string | null;
+            /**
+             * Format: int32
+             * @description Its port (default 587, submission).
+             * @default 587
+             */
+            port: number;
+            /**
+             * @description Upgrade the connection with STARTTLS (default true).
+             * @default true
+             */
+            starttls: boolean;
+            /**
+             * @description The account to sign in with, if the relay wants one.
+             * @default null
+             */
+            username: string | null;
+        };
+        /** @description Azure AD (Entra ID) sign-in. The client secret lives in a file (mode 0600), named here. */
+        SsoSettings: {
+            /**
+             * @description The application (client) id, a GUID.
+             * @default null
+             */
+            client_id: string | null;
+            /**
+             * @description The file holding the client secret (absolute path).
+             * @default null
+             */
+            client_secret_file: string | null;
+            /**
+             * @description Offer Azure sign-in (requires every other field).
+             * @default false
+             */
+            enabled: boolean;
+            /**
+             * @description Where Azure sends users back: `https://…/api/v1/auth/oidc/callback` on this server.
+             * @default null
+             */
+            redirect_uri: string | null;
+            /**
+             * @description The directory (tenant) id: a GUID or a domain such as `contoso.onmicrosoft.com`.
+             * @default null
+             */
+            tenant_id: string | null;
+        };
         /** @description A message on the job stream. */
         StreamMessage: {
             /**
@@ -1208,6 +2616,66 @@ export interface components {
         } | {
             /** @enum {string} */
             type: "resync";
+        };
+        /** @description Time from first seen to fixed, for one severity (nearest-rank percentiles). */
+        TimeToPatchDoc: {
+            /**
+             * Format: int32
+             * @description Fixed findings measured.
+             */
+            fixed: number;
+            /**
+             * Format: double
+             * @description Median, days.
+             */
+            median_days?: number | null;
+            /**
+             * Format: int32
+             * @description Findings still open.
+             */
+            open: number;
+            /**
+             * Format: double
+             * @description 90th percentile, days.
+             */
+            p90_days?: number | null;
+            /** @description The severity. */
+            severity: components["schemas"]["Severity"];
+        };
+        /**
+         * @description The kind of an access token: always `Bearer`.
+         * @enum {string}
+         */
+        TokenType: "Bearer";
+        /** @description The first code from the authenticator app. */
+        TotpConfirmRequest: {
+            /** @description The 6-digit code now shown by the app. */
+            code: string;
+        };
+        /** @description A TOTP secret to add to an authenticator app, shown once. */
+        TotpSetupView: {
+            /** @description The same as an `otpauth://totp/...` URI, for a QR code. */
+            otpauth_uri: string;
+            /** @description The secret, base32 without padding (for typing in). */
+            secret: string;
+        };
+        /** @description One period of the trend. */
+        TrendPointDoc: {
+            /**
+             * Format: int64
+             * @description Package changes.
+             */
+            changes: number;
+            /**
+             * Format: int64
+             * @description Jobs.
+             */
+            jobs: number;
+            /**
+             * Format: date
+             * @description First day of the period.
+             */
+            start: string;
         };
         /** @description A change to a group; absent fields stay as they are. */
         UpdateGroup: {
@@ -1259,6 +2727,111 @@ export interface components {
             role: components["schemas"]["Role"];
             /** @description Login name. */
             username: string;
+        };
+        /** @description The vulnerability report. */
+        VulnerabilityReportDoc: {
+            /**
+             * Format: int64
+             * @description Hosts with an open finding.
+             */
+            affected_hosts: number;
+            /** @description One entry per CVE. */
+            cves: components["schemas"]["CveSummaryDoc"][];
+            /** @description Every finding. */
+            findings: components["schemas"]["CveFindingDoc"][];
+            /** @description When, by whom, with which filters. */
+            meta: components["schemas"]["ReportMetaDoc"];
+            /** @description Open CVEs by severity. */
+            open_cves_by_severity: components["schemas"]["SeverityCountsDoc"];
+            /**
+             * Format: int64
+             * @description Open (host, CVE) findings.
+             */
+            open_findings: number;
+            /** @description Time to patch per severity. */
+            time_to_patch: components["schemas"]["TimeToPatchDoc"][];
+        };
+        /** @description A WebAuthn challenge for `navigator.credentials.create` or `.get`. */
+        WebauthnChallengeView: {
+            /**
+             * @description The options, `{"publicKey": {...}}` with binary fields in base64url: decode them and
+             *     pass the result to the browser's WebAuthn API.
+             */
+            options: Record<string, never>;
+        };
+        /** @description A registered WebAuthn credential. */
+        WebauthnCredentialView: {
+            /**
+             * Format: date-time
+             * @description When it was registered.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When it last completed a login.
+             */
+            last_used_at?: string | null;
+            /** @description The name given at registration. */
+            name: string;
+        };
+        /** @description The authenticator's answer to a WebAuthn login challenge. */
+        WebauthnLoginFinishRequest: {
+            /** @description The `PublicKeyCredential` from `navigator.credentials.get`, binary fields in base64url. */
+            credential: Record<string, never>;
+            /** @description The `mfa_token` from `/auth/login`. */
+            mfa_token: string;
+        };
+        /** @description The authenticator's answer to a WebAuthn registration challenge. */
+        WebauthnRegisterFinishRequest: {
+            /**
+             * @description The `PublicKeyCredential` from `navigator.credentials.create`, binary fields in
+             *     base64url.
+             */
+            credential: Record<string, never>;
+            /**
+             * @description A name for the key, to tell it apart later ("YubiKey 5", "laptop"); default
+             *     `Security key`.
+             */
+            name?: string | null;
+        };
+        /** @description What the web certificate says. */
+        WebCertificateView: {
+            /**
+             * Format: date-time
+             * @description End of validity.
+             */
+            not_after: string;
+            /**
+             * Format: date-time
+             * @description Start of validity.
+             */
+            not_before: string;
+            /** @description DNS names and IP addresses it is valid for. */
+            sans: string[];
+            /** @description SHA-256 of the DER, lower-case hex. */
+            sha256_fingerprint: string;
+            /** @description Subject common name. */
+            subject: string;
+        };
+        /**
+         * @description Where the web certificate comes from.
+         * @enum {string}
+         */
+        WebTlsStrategy: "internal_ca" | "files";
+        /** @description The web certificate strategy from `config.toml` and the certificate in use (read-only). */
+        WebTlsView: {
+            /** @description The certificate file, for the `files` strategy. */
+            cert_file?: string | null;
+            certificate?: components["schemas"]["WebCertificateView"] | null;
+            /** @description The key file, for the `files` strategy. */
+            key_file?: string | null;
+            /** @description The strategy. */
+            strategy: components["schemas"]["WebTlsStrategy"];
         };
         /**
          * @description A weekday. English names in any case are accepted too ("Monday", "MON").
@@ -1359,6 +2932,975 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description The password is right: the second step (`mfa_required`) or enrolment (`mfa_enrollment_required`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_credentials`: wrong username or password, or a disabled account */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_attempts`: throttled or the account is locked for a while */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description The session is over */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_mfa_recovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_code` (with `details.attempts_left`), `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_mfa_totp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_code` (with `details.attempts_left`), `code_already_used`, `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `totp_not_enrolled`: this account has no TOTP */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    totp_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description Enrolled: recovery codes (first factor) and, after an enrolment token, the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid enrolment or access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_totp_setup`: call `/auth/mfa/totp/setup` first (or again: 5 wrong codes or 10 minutes end it); `already_enrolled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_code` (with `details.attempts_left`), or a field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    totp_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret and its `otpauth://` URI */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetupView"];
+                };
+            };
+            /** @description No valid enrolment or access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_enrolled`: an enrolment token for an account that has a factor */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_mfa_webauthn_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebauthnLoginFinishRequest"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `webauthn_failed` (with `details.attempts_left`), `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_webauthn_challenge`: call `/auth/mfa/webauthn/start` first (a challenge answers once) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing, or `credential` is not a WebAuthn assertion */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webauthn_register_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebauthnRegisterFinishRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered: recovery codes (first factor) and, after an enrolment token, the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid enrolment or access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_webauthn_registration`: call `/auth/mfa/webauthn/register/start` first (a challenge answers once); `already_enrolled`; `conflict`: the key is already registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `webauthn_failed`: the answer does not match the challenge; or a field is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webauthn_register_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge for `navigator.credentials.create` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebauthnChallengeView"];
+                };
+            };
+            /** @description No valid enrolment or access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_enrolled`: an enrolment token for an account that has a factor */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_mfa_webauthn_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The challenge for `navigator.credentials.get` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebauthnChallengeView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `webauthn_not_registered`: this account has no security key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; every session ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`: `new_password` breaks the policy, or `current_password` is wrong */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_attempts`: too many wrong current passwords */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    regenerate_recovery_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new codes; the old ones no longer work */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description The renewed session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_refresh_token`, `refresh_token_expired` (an hour idle, or 12 hours old), `refresh_token_revoked` (logged out, revoked, account disabled) or `refresh_token_reused` (an already used token: the session is revoked) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_crl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CRL */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pem-file": string;
+                };
+            };
+            /** @description This server holds no CA */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_root_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The root certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pem-file": string;
+                };
+            };
+            /** @description This server holds no CA */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_certificates: {
+        parameters: {
+            query?: {
+                /** @description Only certificates that expire within this many days (expired ones included). */
+                expiring_within_days?: number;
+                /** @description Only certificates of this host. */
+                host?: number;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description Only certificates for this purpose. */
+                purpose?: "root" | "manager_client" | "agent_server" | "web_server";
+                /** @description `true`: only revoked certificates; `false`: only those not revoked; absent: both. */
+                revoked?: boolean;
+                /** @description `not_after` (default) or `issued`; a leading `-` sorts descending. */
+                sort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of certificates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_CertificateView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renew_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Serial in hex, with or without colons, any case */
+                serial: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new certificate, its key and the CA certificate */
+            201: {
+                headers: {
+                    /** @description `no-store`: the key must not be cached */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBundleView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may renew */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such certificate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Revoked, not an agent certificate, or not issued by this CA */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description This server holds no CA */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Serial in hex, with or without colons, any case */
+                serial: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequest"];
+            };
+        };
+        responses: {
+            /** @description The revoked certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may revoke */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such certificate */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Already revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An unknown reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_groups: {
         parameters: {
             query?: {
@@ -2063,6 +4605,108 @@ export interface operations {
             };
         };
     };
+    issue_certificate_bundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new certificate, its key and the CA certificate */
+            201: {
+                headers: {
+                    /** @description `no-store`: the key must not be cached */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CertificateBundleView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such host in the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The host's name cannot go into a certificate */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description This server holds no CA */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_host_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Host id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-pem-file": string;
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such host in the caller's scope, or it has no certificate yet */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     set_host_groups: {
         parameters: {
             query?: never;
@@ -2527,6 +5171,885 @@ export interface operations {
             };
             /** @description An invalid field (name, window.*) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    audit_report: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` or `pdf`. */
+                format?: "json" | "csv" | "pdf";
+                /** @description Only hosts in one of these groups (ids, at most 500). */
+                group?: number[];
+                /** @description Only these hosts (ids, at most 500). */
+                host?: number[];
+                /** @description Only these severities (compliance and vulnerability). */
+                severity?: components["schemas"]["Severity"][];
+                /** @description From this instant (RFC 3339), inclusive (not for compliance, a picture of now). */
+                since?: string;
+                /** @description Until this instant (RFC 3339), exclusive (not for compliance). */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; CSV and PDF as attachments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditReportDoc"];
+                    "application/pdf": components["schemas"]["PdfDocument"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read the audit log */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter (group, host or severity; a reversed range), or too many rows for JSON or PDF (`report_too_large`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    compliance_report: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` or `pdf`. */
+                format?: "json" | "csv" | "pdf";
+                /** @description Only hosts in one of these groups (ids, at most 500). */
+                group?: number[];
+                /** @description Only these hosts (ids, at most 500). */
+                host?: number[];
+                /** @description Only these severities (compliance and vulnerability). */
+                severity?: components["schemas"]["Severity"][];
+                /** @description From this instant (RFC 3339), inclusive (not for compliance, a picture of now). */
+                since?: string;
+                /** @description Until this instant (RFC 3339), exclusive (not for compliance). */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; CSV and PDF as attachments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceReportDoc"];
+                    "application/pdf": components["schemas"]["PdfDocument"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter (an unknown group or host, since/until) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patch_history_report: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` or `pdf`. */
+                format?: "json" | "csv" | "pdf";
+                /** @description Only hosts in one of these groups (ids, at most 500). */
+                group?: number[];
+                /** @description Only these hosts (ids, at most 500). */
+                host?: number[];
+                /** @description Only these severities (compliance and vulnerability). */
+                severity?: components["schemas"]["Severity"][];
+                /** @description From this instant (RFC 3339), inclusive (not for compliance, a picture of now). */
+                since?: string;
+                /** @description Until this instant (RFC 3339), exclusive (not for compliance). */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; CSV and PDF as attachments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatchHistoryReportDoc"];
+                    "application/pdf": components["schemas"]["PdfDocument"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter (an unknown group or host, severity, a reversed range) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    vulnerability_report: {
+        parameters: {
+            query?: {
+                /** @description `json` (default), `csv` or `pdf`. */
+                format?: "json" | "csv" | "pdf";
+                /** @description Only hosts in one of these groups (ids, at most 500). */
+                group?: number[];
+                /** @description Only these hosts (ids, at most 500). */
+                host?: number[];
+                /** @description Only these severities (compliance and vulnerability). */
+                severity?: components["schemas"]["Severity"][];
+                /** @description From this instant (RFC 3339), inclusive (not for compliance, a picture of now). */
+                since?: string;
+                /** @description Until this instant (RFC 3339), exclusive (not for compliance). */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report; CSV and PDF as attachments */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VulnerabilityReportDoc"];
+                    "application/pdf": components["schemas"]["PdfDocument"];
+                    "text/csv": string;
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter (an unknown group or host, a reversed range) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every section */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_auth_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_concurrency_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcurrencySettings"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_concurrency_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcurrencySettings"];
+            };
+        };
+        responses: {
+            /** @description The section as saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcurrencySettings"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may change settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Fields out of bounds, named in `details.fields` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_polling_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollingSettings"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_polling_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PollingSettings"];
+            };
+        };
+        responses: {
+            /** @description The section as saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PollingSettings"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may change settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Fields out of bounds, named in `details.fields` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_security_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecuritySettings"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_security_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecuritySettings"];
+            };
+        };
+        responses: {
+            /** @description The section as saved (host bits cleared, duplicates dropped) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecuritySettings"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may change settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The list would exclude the caller's address (`allowlist_excludes_caller`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A malformed CIDR or too many networks */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_smtp_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmtpSettings"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_smtp_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SmtpSettings"];
+            };
+        };
+        responses: {
+            /** @description The section as saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmtpSettings"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may change settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad fields, named in `details.fields` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_sso_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_sso_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SsoSettings"];
+            };
+        };
+        responses: {
+            /** @description The section as saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SsoSettings"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may change settings */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad fields, named in `details.fields` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_web_tls_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The section */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebTlsView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Only an admin may read settings */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

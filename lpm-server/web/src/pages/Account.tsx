@@ -7,7 +7,7 @@ import { logout } from "../api/session";
 import { useMe } from "../App";
 import { useLoad, useTitle } from "../lib/hooks";
 import { ago, when } from "../lib/format";
-import { DataState, ErrorNotice, Field, Modal, PageHead, toast } from "../ui/components";
+import { DataState, ErrorNotice, Field, Modal, PageHead, StatusBadge, toast } from "../ui/components";
 import { RecoveryCodes, TotpEnrol, WebauthnEnrol } from "../ui/Enrol";
 
 export function AccountPage() {
@@ -40,7 +40,7 @@ export function AccountPage() {
               <dl className="facts">
                 <dt>Methods</dt><dd>{m.methods.join(", ") || "none"}</dd>
                 <dt>Enrolled</dt><dd>{when(m.mfa_enrolled_at)}</dd>
-                <dt>Recovery codes left</dt><dd>{m.recovery_codes_left}</dd>
+                <dt>Recovery codes left</dt><dd>{m.recovery_codes_left}{m.recovery_codes_left < 3 && <> <StatusBadge value="make new ones" tone="warn" /></>}</dd>
               </dl>
               {m.webauthn_credentials.length > 0 && (
                 <>

@@ -55,7 +55,7 @@ export function LoginPage({ notice }: { notice: string | null }) {
           />
         )}
         {step.kind === "codes" && (
-          <RecoveryCodes codes={step.codes} doneLabel="Continue to lpm" onDone={() => startSession(step.session)} />
+          <RecoveryCodes pageHeading codes={step.codes} doneLabel="Continue to lpm" onDone={() => startSession(step.session)} />
         )}
       </div>
     </main>

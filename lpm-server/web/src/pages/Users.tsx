@@ -108,7 +108,10 @@ export function UsersPage() {
         footer={<button type="button" className="primary" onClick={() => setPassword(null)}>Done</button>}>
         <p>Give this password to {password?.username} over a safe channel. It is shown only now; at first login they choose
           a second factor.</p>
-        <p className="secret" aria-label="One-time password">{password?.password}</p>
+        <label className="field">
+          <span className="label">One-time password</span>
+          <input className="secret" readOnly value={password?.password ?? ""} onFocus={(e) => e.target.select()} />
+        </label>
       </Modal>
     </>
   );

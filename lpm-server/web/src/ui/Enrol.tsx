@@ -34,11 +34,18 @@ export function QrCode({ text, label }: { text: string; label: string }) {
 }
 
 /** Recovery codes, shown once: the viewer confirms they saved them before going on. */
-export function RecoveryCodes({ codes, onDone, doneLabel }: { codes: string[]; onDone: () => void; doneLabel: string }) {
+export function RecoveryCodes({ codes, onDone, doneLabel, pageHeading = false }: {
+  codes: string[];
+  onDone: () => void;
+  doneLabel: string;
+  /** The heading is the page's (h1) rather than a dialog's section (h2). */
+  pageHeading?: boolean;
+}) {
   const [saved, setSaved] = useState(false);
+  const Heading = pageHeading ? "h1" : "h2";
   return (
     <div>
-      <h2>Save your recovery codes</h2>
+      <Heading>Save your recovery codes</Heading>
       <p>
         Each code logs you in once if you lose your authenticator. They are shown only now: store
         them somewhere safe, such as a password manager.
