@@ -3,6 +3,8 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 
+const api = process.env.LPM_API ?? "https://localhost:8443";
+
 export default defineConfig({
   plugins: [react()],
   base: "/",
@@ -15,10 +17,10 @@ export default defineConfig({
     reportCompressedSize: false,
   },
   server: {
-    // `npm run dev` forwards the API to a running `lpm-server demo`.
+    // `npm run dev` forwards the API to a running `lpm-server demo` (LPM_API to point elsewhere).
     proxy: {
-      "/api": { target: "https://localhost:8443", secure: false, ws: true },
-      "/status": { target: "https://localhost:8443", secure: false },
+      "/api": { target: api, secure: false, ws: true },
+      "/status": { target: api, secure: false },
     },
   },
 });

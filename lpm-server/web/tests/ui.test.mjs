@@ -70,6 +70,12 @@ describe("the web UI against lpm-server demo", () => {
     await page.getByRole("navigation", { name: "Main" }).waitFor();
   });
 
+  step("a reload keeps the session through the rotated refresh token", async () => {
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+    assert.equal(await page.getByRole("heading", { name: "Log in" }).count(), 0);
+  });
+
   step("the dashboard shows the fleet", async () => {
     await visit("/", "Dashboard");
     const hosts = page.getByRole("region", { name: "Hosts" });
