@@ -8,7 +8,7 @@ import { navigate, useLocation } from "../router";
 import { useGroups } from "../lib/groups";
 import { useLoad, useTitle } from "../lib/hooks";
 import { hostName, plural, when } from "../lib/format";
-import { DataState, Empty, ErrorNotice, Field, Modal, PageHead, StatusBadge } from "../ui/components";
+import { DataState, DebouncedInput, Empty, ErrorNotice, Field, Modal, PageHead, StatusBadge } from "../ui/components";
 import { hostSlots } from "../lib/windows";
 
 type Host = Schemas["HostView"];
@@ -86,7 +86,7 @@ export function DeployPage() {
                 </select>
               )}
             </Field>
-            <Field label="Search">{({ id }) => <input id={id} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />}</Field>
+            <Field label="Search">{({ id }) => <DebouncedInput id={id} value={search} onChange={setSearch} />}</Field>
           </div>
           <DataState state={hosts} what="Loading hosts" isEmpty={(d) => d.items.length === 0} empty={<Empty title="No host matches." />}>
             {(d) => (

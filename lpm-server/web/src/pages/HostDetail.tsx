@@ -8,7 +8,7 @@ import { groupNames, useGroups } from "../lib/groups";
 import { useLoad, useTitle } from "../lib/hooks";
 import { ago, hostName, range, when, words } from "../lib/format";
 import {
-  DataState, Empty, ErrorNotice, Modal, PageHead, Pager, Progress, StatusBadge, Tabs, toast,
+  DataState, DebouncedInput, Empty, ErrorNotice, Modal, PageHead, Pager, Progress, StatusBadge, Tabs, toast,
 } from "../ui/components";
 import { describeWindow, WindowForm } from "../ui/WindowForm";
 import { BundleFiles } from "./Certificates";
@@ -171,7 +171,7 @@ function Packages({ id }: { id: number }) {
       <div className="filters">
         <label className="field">
           <span className="label">Search packages</span>
-          <input type="search" value={search} onChange={(e) => { setSearch(e.target.value); setPage(1); }} />
+          <DebouncedInput value={search} onChange={(v) => { setSearch(v); setPage(1); }} />
         </label>
       </div>
       <DataState state={packages} what="Loading packages" isEmpty={(d) => d.total === 0}

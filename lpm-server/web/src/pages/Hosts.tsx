@@ -8,7 +8,7 @@ import { Link, setQuery, useLocation } from "../router";
 import { groupNames, useGroups } from "../lib/groups";
 import { useLoad, useTitle } from "../lib/hooks";
 import { ago, hostName } from "../lib/format";
-import { DataState, Empty, ErrorNotice, Field, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
+import { DataState, DebouncedInput, Empty, ErrorNotice, Field, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
 
 const STATUSES: Schemas["HostStatus"][] = ["healthy", "degraded", "unhealthy", "unreachable", "pending"];
 const PER_PAGE = 25;
@@ -25,6 +25,8 @@ export function HostsPage() {
   const groups = useGroups();
   const names = groupNames(groups.data);
   const [registering, setRegistering] = useState(false);
+  // Clearing the filters remounts the form so its typed-in fields empty too.
+  const [cleared, setCleared] = useState(0);
 
   const hosts = useLoad(
     () =>
@@ -54,11 +56,11 @@ export function HostsPage() {
           Register a host
         </button>
       </PageHead>
-      <form className="filters" role="search" aria-label="Filter hosts" onSubmit={(e) => e.preventDefault()}>
+      <form key={cleared} className="filters" role="search" aria-label="Filter hosts" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search">
           {({ id }) => (
-            <input id={id} type="search" placeholder="Name or address" defaultValue={search}
-              onChange={(e) => setQuery({ search: e.target.value, page: undefined })} />
+            <DebouncedInput id={id} placeholder="Name or address" value={search}
+              onChange={(v) => setQuery({ search: v, page: undefined })} />
           )}
         </Field>
         <Field label="Status">
@@ -83,12 +85,12 @@ export function HostsPage() {
         </Field>
         <Field label="Operating system">
           {({ id }) => (
-            <input id={id} placeholder="e.g. Ubuntu" defaultValue={os}
-              onChange={(e) => setQuery({ os: e.target.value, page: undefined })} />
+            <DebouncedInput id={id} type="text" placeholder="e.g. Ubuntu" value={os}
+              onChange={(v) => setQuery({ os: v, page: undefined })} />
           )}
         </Field>
         {filtered && (
-          <button type="button" onClick={() => setQuery({ status: "", group: "", os: "", search: "", page: undefined })}>
+          <button type="button" onClick={() => { setCleared((n) => n + 1); setQuery({ status: "", group: "", os: "", search: "", page: undefined }); }}>
             Clear filters
           </button>
         )}

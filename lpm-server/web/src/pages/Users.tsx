@@ -8,7 +8,7 @@ import { setQuery, useLocation } from "../router";
 import { groupNames, useGroups } from "../lib/groups";
 import { useLoad, useTitle } from "../lib/hooks";
 import { ago } from "../lib/format";
-import { DataState, Empty, ErrorNotice, Field, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
+import { DataState, DebouncedInput, Empty, ErrorNotice, Field, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
 
 type User = Schemas["UserView"];
 type Action = { kind: "mfa" | "sessions" | "password" | "delete"; user: User };
@@ -38,7 +38,7 @@ export function UsersPage() {
       </PageHead>
       <div className="filters">
         <label className="field"><span className="label">Search</span>
-          <input type="search" defaultValue={search} placeholder="Login name" onChange={(e) => setQuery({ search: e.target.value, page: undefined })} />
+          <DebouncedInput value={search} placeholder="Login name" onChange={(v) => setQuery({ search: v, page: undefined })} />
         </label>
       </div>
       <DataState state={users} what="Loading users" isEmpty={(d) => d.total === 0} empty={<div className="card"><Empty title="No user matches." /></div>}>

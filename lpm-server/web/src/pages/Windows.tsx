@@ -7,7 +7,7 @@ import { Link, setQuery, useLocation } from "../router";
 import { useLoad, useTitle } from "../lib/hooks";
 import { hostName, localTimeZone, range, when } from "../lib/format";
 import { openUntil } from "../lib/windows";
-import { DataState, Empty, ErrorNotice, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
+import { DataState, DebouncedInput, Empty, ErrorNotice, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
 import { describeWindow, WindowForm } from "../ui/WindowForm";
 
 export function WindowsPage() {
@@ -34,8 +34,8 @@ export function WindowsPage() {
       <div className="filters">
         <label className="field">
           <span className="label">Search</span>
-          <input type="search" placeholder="Window or host name" defaultValue={search}
-            onChange={(e) => setQuery({ search: e.target.value, page: undefined })} />
+          <DebouncedInput placeholder="Window or host name" value={search}
+            onChange={(v) => setQuery({ search: v, page: undefined })} />
         </label>
         {host !== undefined && <button type="button" onClick={() => setQuery({ host: undefined })}>Show every host</button>}
       </div>

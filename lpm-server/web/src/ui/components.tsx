@@ -5,6 +5,7 @@ import {
   useEffect,
   useId,
   useRef,
+  useState,
   useSyncExternalStore,
   type KeyboardEvent,
   type ReactNode,
@@ -370,5 +371,36 @@ export function Tabs<T extends string>(props: {
         </button>
       ))}
     </div>
+  );
+}
+
+/** A text input that reports its value once typing pauses (300 ms), for filters that query. */
+export function DebouncedInput(props: {
+  id?: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder?: string;
+  type?: "search" | "text";
+  "aria-label"?: string;
+}) {
+  const [text, setText] = useState(props.value);
+  const timer = useRef<number | undefined>(undefined);
+  const report = useRef(props.onChange);
+  report.current = props.onChange;
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  return (
+    <input
+      id={props.id}
+      type={props.type ?? "search"}
+      aria-label={props["aria-label"]}
+      placeholder={props.placeholder}
+      value={text}
+      onChange={(e) => {
+        const value = e.target.value;
+        setText(value);
+        window.clearTimeout(timer.current);
+        timer.current = window.setTimeout(() => report.current(value), 300);
+      }}
+    />
   );
 }
