@@ -197,18 +197,18 @@ function Confirm(props: {
     setBusy(true);
     setError(undefined);
     try {
-      const job = await unwrap(api.POST("/api/v1/jobs", {
+      const created = await unwrap(api.POST("/api/v1/jobs", {
         body: {
           kind: "apply_patches",
-          schedule: props.schedule,
-          hosts: props.hosts.map((h) => h.id),
-          packages: props.scope === "chosen" ? props.packages.map((name) => ({ name })) : [],
+          mode: props.schedule === "immediate" ? "immediate" : "queued",
+          host_ids: props.hosts.map((h) => h.id),
+          packages: props.scope === "chosen" ? props.packages : [],
           reboot: props.reboot,
           security_only: props.scope === "security",
           dry_run: props.dryRun,
         },
       }));
-      navigate(`/jobs/${job.id}`);
+      navigate(`/jobs/${created.job.id}`);
     } catch (e) {
       setError(e);
       setBusy(false);

@@ -9,7 +9,7 @@ import { useInterval, useLoad, useTitle } from "../lib/hooks";
 import { ago, plural, when } from "../lib/format";
 import { DataState, Empty, ErrorNotice, Field, PageHead, Progress, StatusBadge, toast } from "../ui/components";
 
-type Run = Schemas["DiscoveryRunView"];
+type Run = Schemas["DiscoveryView"];
 const ACTIVE = ["queued", "running"];
 
 export function DiscoveryPage() {
@@ -58,7 +58,7 @@ function NewScan({ onStarted }: { onStarted: (run: Run) => void }) {
     setBusy(true);
     setError(undefined);
     try {
-      const run = await unwrap(api.POST("/api/v1/discovery", { body: { cidr: cidr.trim(), port: Number(port) } }));
+      const run = await unwrap(api.POST("/api/v1/discovery/cidr", { body: { cidr: cidr.trim(), port: Number(port) } }));
       toast(`Scan of ${run.cidr} queued.`);
       onStarted(run);
     } catch (e) {
@@ -108,7 +108,8 @@ function RunDetail({ id, onChange }: { id: number; onChange: () => void }) {
         params: { path: { id } },
         body: { result_ids: chosen, groups: group ? [Number(group)] : [] },
       }));
-      toast(`Registered ${plural(done.length, "host")}.`);
+      const created = done.results.filter((r) => r.outcome === "registered").length;
+      toast(`Registered ${plural(created, "host")}${created < done.results.length ? `; ${done.results.length - created} already were` : ""}.`);
       setChosen([]);
       results.reload();
     } catch (e) {
@@ -126,9 +127,9 @@ function RunDetail({ id, onChange }: { id: number; onChange: () => void }) {
               {active && <button type="button" className="danger" onClick={() => void cancel()}>Cancel scan</button>}
             </div>
             {error !== undefined && <ErrorNotice error={error} />}
-            <Progress value={r.total ? (r.done / r.total) * 100 : 0} label={`Scan of ${r.cidr}`} tone={r.state === "failed" ? "bad" : r.state === "succeeded" ? "ok" : undefined} />
+            <Progress value={r.total ? (r.probed / r.total) * 100 : 0} label={`Scan of ${r.cidr}`} tone={r.state === "failed" ? "bad" : r.state === "succeeded" ? "ok" : undefined} />
             <p className="small" aria-live="polite">
-              <StatusBadge value={r.state} /> {r.done.toLocaleString()} of {plural(r.total, "address", "addresses")} probed, {plural(r.found, "agent")} found
+              <StatusBadge value={r.state} /> {r.probed.toLocaleString()} of {plural(r.total, "address", "addresses")} probed, {plural(r.found, "agent")} found
               {r.finished_at ? ` · Finished ${when(r.finished_at)}` : ""}
               {r.error ? ` · ${r.error}` : ""}
             </p>

@@ -63,7 +63,7 @@ export function JobsPage() {
                   {d.items.map((j) => (
                     <tr key={j.id}>
                       <td><Link to={`/jobs/${j.id}`}>#{j.id}</Link></td>
-                      <td>{words(j.kind)}<div className="small muted">{j.schedule === "immediate" ? "now" : "next window"}{j.options.dry_run ? ", dry run" : ""}</div></td>
+                      <td>{words(j.kind)}<div className="small muted">{j.mode === "immediate" ? "now" : "next window"}{j.options.dry_run ? ", dry run" : ""}</div></td>
                       <td><StatusBadge value={j.state} /></td>
                       <td className="num">{j.host_count}</td>
                       <td title={when(j.created_at)}>{ago(j.created_at)}</td>
