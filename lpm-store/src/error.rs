@@ -69,6 +69,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the store was too busy to answer in time (every pooled connection stayed in use
+    /// for the whole acquire timeout): overload, not a fault, so worth retrying later.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Self::Database(sqlx::Error::PoolTimedOut))
+    }
+
     pub(crate) fn config(message: String) -> Self {
         Self::Config(message)
     }
@@ -103,5 +109,17 @@ impl From<StoreError> for QueueError {
             StoreError::IllegalTransition(t) => QueueError::IllegalTransition(t),
             other => QueueError::Unavailable(other.to_string()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_exhausted_pool_is_busy() {
+        assert!(StoreError::Database(sqlx::Error::PoolTimedOut).is_busy());
+        assert!(!StoreError::Database(sqlx::Error::PoolClosed).is_busy());
+        assert!(!StoreError::NotFound { what: "host" }.is_busy());
     }
 }

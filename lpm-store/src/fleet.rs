@@ -16,7 +16,7 @@ use lpm_core::ports::{Channel, Notice};
 use lpm_core::rbac::{AdminProof, HostFilter, Scope};
 
 use crate::audit::append;
-use crate::{Actor, Direction, Page, PageRequest, Store, StoreError, Tx, ts, with_db, with_tx};
+use crate::{Actor, Db, Direction, Page, PageRequest, Store, StoreError, Tx, ts, with_db, with_tx};
 
 /// The SQL condition that keeps only hosts in `scope`; `host_id` is the column holding the
 /// host's id. Group ids are integers from validated types, so inlining them is injection-safe.
@@ -268,31 +268,66 @@ impl Store {
         query: &HostQuery,
         page: PageRequest,
     ) -> Result<Page<Host>, StoreError> {
-        let filter = format!(
-            "{} AND ($1 IS NULL OR h.status = $1) \
-             AND ($2 IS NULL OR EXISTS (SELECT 1 FROM host_groups fg WHERE fg.host_id = h.id AND fg.group_id = $2)) \
-             AND ($3 IS NULL OR LOWER(COALESCE(h.os_name, '')) LIKE $3) \
-             AND ($4 IS NULL OR LOWER(COALESCE(h.fqdn, '') || ' ' || COALESCE(h.ip, '')) LIKE $4)",
-            scope_sql(scope, "h.id")
-        );
-        let count_sql = format!("SELECT COUNT(*) FROM hosts h WHERE {filter}");
-        let list_sql = format!(
-            "SELECT {HOST_COLUMNS} FROM hosts h WHERE {filter} ORDER BY {} {}, h.id LIMIT $5 OFFSET $6",
-            query.sort.column(),
-            query.direction.sql()
-        );
+        // Only the filters in use go into the SQL: with `($1 IS NULL OR …)` for every optional
+        // filter, PostgreSQL's generic plan (chosen after five executions) cannot see that
+        // none applies, estimates one row and sorts every host on each page instead of reading
+        // the page from the `hosts_name_order` index.
+        let mut filter = scope_sql(scope, "h.id");
         let status = query.status.map(|s| s.as_str());
         let group = query.group.map(GroupId::get);
         let os = query.os.as_deref().map(like_pattern);
         let search = query.search.as_deref().map(like_pattern);
+        let mut next = 0;
+        let mut placeholder = || {
+            next += 1;
+            format!("${next}")
+        };
+        if status.is_some() {
+            filter += &format!(" AND h.status = {}", placeholder());
+        }
+        if group.is_some() {
+            filter += &format!(
+                " AND EXISTS (SELECT 1 FROM host_groups fg WHERE fg.host_id = h.id AND fg.group_id = {})",
+                placeholder()
+            );
+        }
+        if os.is_some() {
+            filter += &format!(" AND LOWER(COALESCE(h.os_name, '')) LIKE {}", placeholder());
+        }
+        if search.is_some() {
+            filter += &format!(
+                " AND LOWER(COALESCE(h.fqdn, '') || ' ' || COALESCE(h.ip, '')) LIKE {}",
+                placeholder()
+            );
+        }
+        let (limit, offset) = (placeholder(), placeholder());
+        let count_sql = format!("SELECT COUNT(*) FROM hosts h WHERE {filter}");
+        let list_sql = format!(
+            "SELECT {HOST_COLUMNS} FROM hosts h WHERE {filter} ORDER BY {} {}, h.id LIMIT {limit} OFFSET {offset}",
+            query.sort.column(),
+            query.direction.sql()
+        );
         let (total, rows): (i64, Vec<HostRow>) = with_db!(self, db => {
-            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
-                .bind(status).bind(group).bind(&os).bind(&search)
-                .fetch_one(db).await?;
-            let rows = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
-                .bind(status).bind(group).bind(&os).bind(&search)
-                .bind(page.limit()).bind(page.offset())
-                .fetch_all(db).await?;
+            let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql));
+            let mut list = sqlx::query_as(sqlx::AssertSqlSafe(list_sql));
+            if let Some(status) = status {
+                count = count.bind(status);
+                list = list.bind(status);
+            }
+            if let Some(group) = group {
+                count = count.bind(group);
+                list = list.bind(group);
+            }
+            if let Some(os) = &os {
+                count = count.bind(os.clone());
+                list = list.bind(os.clone());
+            }
+            if let Some(search) = &search {
+                count = count.bind(search.clone());
+                list = list.bind(search.clone());
+            }
+            let total = count.fetch_one(db).await?;
+            let rows = list.bind(page.limit()).bind(page.offset()).fetch_all(db).await?;
             (total, rows)
         });
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -374,13 +409,28 @@ impl Store {
         if hosts.is_empty() {
             return Ok(map);
         }
-        let sql = format!(
-            "SELECT host_id, group_id FROM host_groups WHERE host_id IN ({}) ORDER BY group_id",
-            join_ids(hosts.iter().copied())
-        );
-        let rows: Vec<(i64, i64)> = with_db!(self, db => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?
-        });
+        // One statement text for any set of hosts, so each connection prepares and plans it
+        // once: ids inlined into `IN (…)` made every page a new statement to parse and plan.
+        let rows: Vec<(i64, i64)> = match &self.db {
+            Db::Postgres(db) => {
+                sqlx::query_as(
+                    "SELECT host_id, group_id FROM host_groups WHERE host_id = ANY($1) ORDER BY group_id",
+                )
+                .bind(hosts)
+                .fetch_all(db)
+                .await?
+            }
+            Db::Sqlite(db) => {
+                let ids = serde_json::to_string(hosts).map_err(StoreError::corrupt)?;
+                sqlx::query_as(
+                    "SELECT host_id, group_id FROM host_groups \
+                     WHERE host_id IN (SELECT value FROM json_each($1)) ORDER BY group_id",
+                )
+                .bind(ids)
+                .fetch_all(db)
+                .await?
+            }
+        };
         for (host, group) in rows {
             map.entry(host).or_default().push(GroupId::new(group)?);
         }

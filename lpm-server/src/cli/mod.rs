@@ -4,6 +4,7 @@
 mod admin;
 mod ca;
 mod demo;
+mod openapi;
 pub(crate) mod serve;
 mod sim;
 
@@ -47,6 +48,9 @@ pub enum Command {
     /// A working system in one command: SQLite, the internal CA, an admin (credentials printed
     /// and saved), simulated agents in two groups, served over HTTPS until Ctrl-C.
     Demo(DemoArgs),
+    /// Print the API's OpenAPI 3.1 document as JSON on stdout: the one committed as
+    /// openapi/openapi.json and served at /api/v1/openapi.json. Generate a client from it.
+    Openapi,
 }
 
 /// `lpm-server demo ...`.
@@ -286,6 +290,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Admin(command) => admin::run(command),
         Command::Demo(args) => demo::run(args),
+        Command::Openapi => openapi::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -146,6 +146,15 @@ impl From<StoreError> for ApiError {
                 "conflict",
                 "The row changed meanwhile; try again.",
             ),
+            busy if busy.is_busy() => {
+                tracing::warn!(request_id = %current_request_id(), error = %busy, "store busy");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "server_busy",
+                    "The server is too busy to answer now; try again in a moment.",
+                )
+                .with_details(serde_json::json!({ "retry_after_s": 1 }))
+            }
             other => ApiError::internal(other),
         }
     }
@@ -158,7 +167,7 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-/// The inside of the error envelope (SDD §8.4).
+/// The inside of the error envelope.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// A stable snake_case code clients can branch on.
@@ -167,7 +176,7 @@ pub struct ErrorDetail {
     pub message: String,
     /// The ULID of the request, as in the `X-Request-Id` header and the server's log.
     pub request_id: String,
-    /// Structured detail: `fields` for a 422, `retry_after_s` for a 429, else empty.
+    /// Structured detail: `fields` for a 422, `retry_after_s` for a 429 or 503, else empty.
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
 }

@@ -1,7 +1,11 @@
 //! Request extractors whose rejections use the error envelope: a body that is not JSON is a
-//! 400, JSON of the wrong shape a 422 naming the field (SDD §8.5), a bad query string a 422.
+//! 400, JSON of the wrong shape a 422 naming the field (SDD §8.5), a bad query string a 422, a
+//! path segment that cannot be what the route expects (`/hosts/abc`) a 404.
+//!
+//! Text containing a NUL character is refused (422) before it reaches a handler: PostgreSQL
+//! cannot store it, so it would otherwise fail inside the database as a 500.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -21,11 +25,73 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !has_json_content_type(&req) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with Content-Type: application/json.",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| body_unreadable())?;
+        if json_has_nul_escape(&bytes) {
+            return Err(nul_rejection("request body"));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(Self(value)),
             Err(rejection) => Err(json_rejection(&rejection)),
         }
     }
+}
+
+/// `application/json` or `application/…+json`, parameters allowed, as `axum::Json` wants.
+fn has_json_content_type(req: &Request) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence
+        .strip_prefix("application/")
+        .is_some_and(|subtype| subtype == "json" || subtype.ends_with("+json"))
+}
+
+/// Whether a JSON text holds a string with an escaped NUL (`\u0000`). Outside strings a JSON
+/// text has no backslashes, and inside one a backslash starts an escape, so `u0000` after an
+/// odd run of backslashes is exactly an escaped NUL.
+fn json_has_nul_escape(json: &[u8]) -> bool {
+    json.windows(5)
+        .enumerate()
+        .filter(|(_, w)| *w == b"u0000")
+        .any(|(at, _)| {
+            let backslashes = json[..at].iter().rev().take_while(|&&b| b == b'\\').count();
+            backslashes % 2 == 1
+        })
+}
+
+fn nul_rejection(place: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+        format!("The {place} contains a NUL character, which no field accepts."),
+    )
+}
+
+fn body_unreadable() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        "The request body could not be read (too large or cut off).",
+    )
 }
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
@@ -50,11 +116,7 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
             "unsupported_media_type",
             "Send the body as JSON with Content-Type: application/json.",
         ),
-        JsonRejection::BytesRejection(_) => ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            "The request body could not be read (too large or cut off).",
-        ),
+        JsonRejection::BytesRejection(_) => body_unreadable(),
         _ => ApiError::bad_request("The request body could not be read."),
     }
 }
@@ -71,6 +133,10 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // A NUL can only arrive percent-encoded: `%2500` is the text `%00`, not a NUL.
+        if parts.uri.query().is_some_and(|q| q.contains("%00")) {
+            return Err(nul_rejection("query string"));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
@@ -83,6 +149,34 @@ where
                 .with_details(serde_json::json!({ "query": detail })))
             }
             Err(_) => Err(ApiError::bad_request("The query string could not be read.")),
+        }
+    }
+}
+
+/// `axum::extract::Path`, with rejections in the envelope: a segment that cannot be what the
+/// route expects (`/hosts/abc`, an id past `i64`) names nothing there, so it is a 404 like a
+/// missing row.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            // Only a text segment can hold a NUL; a number that failed to parse is a 404 below.
+            Ok(_) if parts.uri.path().contains("%00") => Err(nul_rejection("path")),
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(PathRejection::FailedToDeserializePathParams(_)) => Err(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("Nothing at {}.", parts.uri.path()),
+            )),
+            Err(rejection) => Err(ApiError::internal(rejection.body_text())),
         }
     }
 }
@@ -110,6 +204,97 @@ mod tests {
 
     async fn create(ApiQuery(_): ApiQuery<Paging>, ApiJson(_): ApiJson<Host>) -> &'static str {
         "ok"
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Note {
+        #[allow(dead_code)]
+        text: String,
+    }
+
+    async fn note(ApiJson(_): ApiJson<Note>) -> &'static str {
+        "ok"
+    }
+
+    async fn host(ApiPath(_): ApiPath<i64>) -> &'static str {
+        "ok"
+    }
+
+    async fn name(ApiPath(_): ApiPath<String>) -> &'static str {
+        "ok"
+    }
+
+    async fn send(method: &str, uri: &str, body: &str) -> (StatusCode, serde_json::Value) {
+        let app = Router::new()
+            .route("/hosts", post(create))
+            .route("/notes", post(note))
+            .route("/hosts/{id}", axum::routing::get(host))
+            .route("/names/{name}", axum::routing::get(name));
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json; charset=utf-8")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    #[tokio::test]
+    async fn nul_characters_are_refused_wherever_they_arrive() {
+        assert_eq!(
+            send("POST", "/notes", r#"{"text":"a"}"#).await.0,
+            StatusCode::OK
+        );
+        let (status, body) = send("POST", "/notes", r#"{"text":"a\u0000b"}"#).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["code"], "validation_failed");
+        // An escaped backslash followed by the text `u0000` is no NUL.
+        assert_eq!(
+            send("POST", "/notes", r#"{"text":"a\\u0000b"}"#).await.0,
+            StatusCode::OK
+        );
+        let (status, _) = send("POST", "/notes", r#"{"text":"a\\\u0000b"}"#).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+        let (status, body) = send(
+            "POST",
+            "/hosts?page=1%00",
+            r#"{"fqdn":"web-01.example.com"}"#,
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("validation_failed"))
+        );
+        let (status, _) = send("GET", "/names/a%00b", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+
+    #[tokio::test]
+    async fn a_path_segment_of_the_wrong_type_names_nothing() {
+        assert_eq!(send("GET", "/hosts/7", "").await.0, StatusCode::OK);
+        assert_eq!(send("GET", "/names/a%20b", "").await.0, StatusCode::OK);
+        for path in [
+            "/hosts/abc",
+            "/hosts/99999999999999999999",
+            "/hosts/1.5",
+            "/hosts/1%00",
+        ] {
+            let (status, body) = send("GET", path, "").await;
+            assert_eq!(
+                (status, body["error"]["code"].as_str()),
+                (StatusCode::NOT_FOUND, Some("not_found")),
+                "{path}"
+            );
+        }
     }
 
     async fn call(

@@ -19,6 +19,7 @@ use crate::auth::{
 
 pub mod allowlist;
 pub mod api;
+pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod request_id;
@@ -28,7 +29,7 @@ pub mod status;
 pub mod tls;
 
 pub use error::{ApiError, ApiResult};
-pub use extract::{ApiJson, ApiQuery};
+pub use extract::{ApiJson, ApiPath, ApiQuery};
 pub use serve::serve;
 pub use tls::web_tls_config;
 
@@ -145,7 +146,8 @@ pub fn app(state: AppState) -> Router {
     let (api, _) = api::routes().split_for_parts();
     Router::new()
         .route("/status/health", get(status::health))
-        .route("/api/v1/openapi.json", get(openapi_document))
+        .route(docs::OPENAPI_PATH, get(openapi_document))
+        .merge(docs::routes())
         .merge(api)
         .fallback(spa::fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -165,7 +167,37 @@ pub const BODY_LIMIT: usize = 1 << 20;
 
 /// The OpenAPI document as JSON, as committed in `openapi/openapi.json`.
 pub fn openapi_json() -> serde_json::Value {
-    serde_json::to_value(api::openapi()).unwrap_or_default()
+    serde_json::to_value(api::openapi())
+        .map(sort_keys)
+        .unwrap_or_default()
+}
+
+/// The OpenAPI document as `openapi/openapi.json` holds it: pretty JSON, object keys sorted so
+/// the text changes only when the API does, and a trailing newline.
+pub fn openapi_text() -> Result<String, serde_json::Error> {
+    let document = serde_json::to_value(api::openapi())?;
+    let mut text = serde_json::to_string_pretty(&sort_keys(document))?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// `value` with every object's keys in sorted order, whatever map serde_json was built with.
+fn sort_keys(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = map.into_iter().collect();
+            entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (key, sort_keys(value)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(sort_keys).collect()),
+        other => other,
+    }
 }
 
 async fn openapi_document(

@@ -4,6 +4,7 @@
 mod api;
 mod ca;
 mod http;
+mod openapi;
 mod serve;
 mod sim;
 mod support;

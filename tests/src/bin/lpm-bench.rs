@@ -6,8 +6,14 @@
 //! the same disk. Fleet figures come from simulated agents on loopback addresses in this
 //! process. Progress goes to stderr; figures to stdout.
 
+#[path = "bench/api.rs"]
+mod api;
 #[path = "bench/fleet.rs"]
 mod fleet;
+// Shared with lpm-api-fixture, which uses more of it.
+#[allow(dead_code)]
+#[path = "support/live_api.rs"]
+mod live_api;
 
 use std::net::Ipv4Addr;
 use std::time::Instant;
@@ -83,6 +89,26 @@ enum Scenario {
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
     },
+    /// The host list over HTTPS: 2,500 hosts in PostgreSQL, `GET /api/v1/hosts?per_page=100`
+    /// as an admin; peak throughput at 50 keep-alive connections, then p50 and p99 latency at
+    /// a fixed offered load of 1,000 requests/s. Build with --release.
+    ApiHosts {
+        /// Hosts seeded.
+        #[arg(long, default_value_t = 2_500)]
+        hosts: u32,
+        /// Keep-alive connections of the throughput run.
+        #[arg(long, default_value_t = 50)]
+        connections: usize,
+        /// Requests per second offered in the latency run.
+        #[arg(long, default_value_t = 1_000)]
+        rate: u32,
+        /// Seconds each run lasts.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// The store's connection pool (the server's default is 20).
+        #[arg(long, default_value_t = 20)]
+        pool: u32,
+    },
     /// CIDR discovery: a /22 where every address is silent, and a /22 holding 100 agents
     /// among addresses that refuse, at the SDD's probe timeout.
     CidrScan {
@@ -143,6 +169,22 @@ async fn main() -> BenchResult<()> {
             port,
             concurrency,
         } => fleet::fleet_poll(agents, first_ip, port, concurrency).await?,
+        Scenario::ApiHosts {
+            hosts,
+            connections,
+            rate,
+            seconds,
+            pool,
+        } => {
+            api::api_hosts(api::ApiHostsOptions {
+                hosts,
+                connections,
+                rate,
+                seconds,
+                pool,
+            })
+            .await?
+        }
         Scenario::CidrScan {
             silent,
             mixed,

@@ -232,6 +232,7 @@ pub struct RevokeRequest {
     security(()),
     responses(
         (status = 200, description = "The root certificate", body = String, content_type = "application/x-pem-file"),
+        (status = 403, description = "The client address is outside the IP allowlist", body = ErrorBody),
         (status = 503, description = "This server holds no CA", body = ErrorBody),
     )
 )]
@@ -249,6 +250,7 @@ pub async fn root_certificate(State(state): State<AppState>) -> ApiResult<Respon
     security(()),
     responses(
         (status = 200, description = "The CRL", body = String, content_type = "application/x-pem-file"),
+        (status = 403, description = "The client address is outside the IP allowlist", body = ErrorBody),
         (status = 503, description = "This server holds no CA", body = ErrorBody),
     )
 )]

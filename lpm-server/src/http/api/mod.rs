@@ -6,10 +6,17 @@
 //! - Handlers take [`Caller`] (401 without a valid access token) and pass its `scope` to the
 //!   store for anything host-scoped: a host out of scope answers 404, exactly like a missing one.
 //!   Admin-only operations call [`Caller::require_admin`] first (403 `admin_required`).
-//! - Request bodies arrive through [`ApiJson`](crate::http::ApiJson) and query strings through
-//!   [`ApiQuery`](crate::http::ApiQuery), so malformed input is a 400/422 in the SDD §8.4
-//!   envelope; validation that needs more than serde answers
-//!   [`ApiError::invalid_field`](crate::http::ApiError::invalid_field).
+//! - Request bodies arrive through [`ApiJson`](crate::http::ApiJson), query strings through
+//!   [`ApiQuery`](crate::http::ApiQuery) and path segments through
+//!   [`ApiPath`](crate::http::ApiPath) (never axum's own extractors, whose rejections are plain
+//!   text), so malformed input is a 400/404/422 in the SDD §8.4 envelope; validation that needs
+//!   more than serde answers [`ApiError::invalid_field`](crate::http::ApiError::invalid_field).
+//! - Every `#[utoipa::path]` has an `operation_id`, one tag, a doc comment (its summary) and
+//!   every status the operation can answer, errors with `body = ErrorBody`: 401 whenever it
+//!   takes a [`Caller`], 403 with `require_admin`, 404 with a path id, 422 with a query or
+//!   body. `openapi/openapi.json` is regenerated with `scripts/regen-openapi`; the tests in
+//!   `tests/it/openapi.rs` and `scripts/check-openapi` (schemathesis against a live server)
+//!   hold every operation to this.
 //! - Lists take [`PageParams`] and `sort` ([`parse_sort`]) and answer [`Paged`].
 //! - Every change is audited by the store in the change's own transaction (pass
 //!   `caller.actor`).
@@ -37,6 +44,7 @@ pub mod users;
 pub mod windows;
 pub mod ws;
 
+pub use crate::http::ApiPath;
 pub use caller::{Caller, Credential, SessionCache};
 pub use page::{PageParams, Paged, parse_sort};
 
@@ -101,7 +109,55 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of the whole API, as committed in `openapi/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().into_openapi()
+    let mut document = routes().into_openapi();
+    share_inlined_schemas(&mut document);
+    document
+}
+
+/// utoipa copies a generic's type argument into the generic schema (`Paged_HostView` holds a
+/// whole `HostView`), so a generated client would get a second, oddly named class for every
+/// list's items. A property, or an array's items, that is a copy of a named schema becomes a
+/// reference to it.
+fn share_inlined_schemas(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    use utoipa::openapi::{Ref, RefOr};
+
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    let named: Vec<(String, serde_json::Value)> = components
+        .schemas
+        .iter()
+        .filter(|(_, schema)| matches!(schema, RefOr::T(Schema::Object(_))))
+        .filter_map(|(name, schema)| Some((name.clone(), serde_json::to_value(schema).ok()?)))
+        .collect();
+    let copy_of = |schema: &RefOr<Schema>| -> Option<String> {
+        if !matches!(schema, RefOr::T(Schema::Object(_))) {
+            return None;
+        }
+        let value = serde_json::to_value(schema).ok()?;
+        named
+            .iter()
+            .find(|(_, named)| *named == value)
+            .map(|(name, _)| name.clone())
+    };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(Schema::Object(object)) = schema else {
+            continue;
+        };
+        for property in object.properties.values_mut() {
+            let slot = match property {
+                RefOr::T(Schema::Array(array)) => match &mut array.items {
+                    ArrayItems::RefOrSchema(items) => items.as_mut(),
+                    _ => continue,
+                },
+                other => other,
+            };
+            if let Some(name) = copy_of(slot) {
+                *slot = RefOr::Ref(Ref::from_schema_name(name));
+            }
+        }
+    }
 }
 
 /// A path id as its typed id; an id that cannot exist (zero, negative) is a 404 like any
@@ -112,32 +168,6 @@ pub fn id_or_404<T, E>(
     new: impl FnOnce(i64) -> Result<T, E>,
 ) -> ApiResult<T> {
     new(raw).map_err(|_| ApiError::not_found(what))
-}
-
-/// `axum::extract::Path`, with rejections in the error envelope: a path segment that does not
-/// parse (an id that is not a number) is a 400 like any other unreadable request.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ApiPath<T>(pub T);
-
-impl<T, S> axum::extract::FromRequestParts<S> for ApiPath<T>
-where
-    T: serde::de::DeserializeOwned + Send,
-    S: Send + Sync,
-{
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(value)) => Ok(Self(value)),
-            Err(rejection) => Err(ApiError::bad_request(format!(
-                "Invalid path: {}",
-                rejection.body_text()
-            ))),
-        }
-    }
 }
 
 /// Ids named in a request body as their typed ids, or 422 naming `field` when one cannot

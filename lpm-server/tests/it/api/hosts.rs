@@ -505,7 +505,7 @@ async fn deleting_a_host_removes_it() {
     let (status, answer) = api.get(&fleet.admin, "/api/v1/hosts/abc").await;
     assert_eq!(
         (status, code(&answer)),
-        (StatusCode::BAD_REQUEST, "bad_request")
+        (StatusCode::NOT_FOUND, "not_found")
     );
     api.stop().await;
 }

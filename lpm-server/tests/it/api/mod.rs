@@ -4,7 +4,7 @@ mod certificates;
 mod groups;
 // Every resource test shares the harness; none uses every helper in it.
 #[allow(dead_code)]
-mod harness;
+pub(crate) mod harness;
 mod hosts;
 mod rbac;
 mod reports;

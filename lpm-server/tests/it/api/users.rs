@@ -190,7 +190,7 @@ async fn bad_account_input_is_refused_and_changes_nothing() {
     let (status, answer) = api.get(&fleet.admin, "/api/v1/users/carol").await;
     assert_eq!(
         (status, code(&answer)),
-        (StatusCode::BAD_REQUEST, "bad_request")
+        (StatusCode::NOT_FOUND, "not_found")
     );
     for (path, body) in [
         ("/api/v1/users/999999/password/reset", json!({})),
