@@ -1,266 +1,6 @@
 // Generated from openapi/openapi.json by `npm run gen:api` (scripts/gen-api.mjs): do not edit.
 
 export interface paths {
-    "/api/v1/auth/login": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Logs in with a password: the first of two steps. */
-        post: operations["login"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/logout": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Ends the session of a refresh token (its whole family). Answers 204 whatever the token, so
-         *     it cannot be used to test tokens. Access tokens already issued run out within 15 minutes.
-         */
-        post: operations["logout"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller: account, role, groups and second factors. */
-        get: operations["get_me"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/mfa/recovery": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Completes a login with a recovery code; each code is accepted once. */
-        post: operations["login_mfa_recovery"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/mfa/totp": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Completes a login with a TOTP code; each code is accepted once. */
-        post: operations["login_mfa_totp"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/mfa/totp/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Confirms TOTP enrolment with the first code from the app.
-         * @description Bearer: the same token as `/auth/mfa/totp/setup`. With an enrolment token the answer includes the session.
-         */
-        post: operations["totp_confirm"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/mfa/totp/setup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Starts TOTP enrolment: a new secret, shown once; it takes effect when a code confirms it.
-         * @description Bearer: the `enrollment_token` from `/auth/login`, or an access token to add or replace the authenticator app. The secret waits 10 minutes for `/auth/mfa/totp/confirm`; until then the current app (if any) keeps working.
-         */
-        post: operations["totp_setup"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/mfa/webauthn/finish": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Completes a WebAuthn login with the authenticator's answer. */
-        post: operations["login_mfa_webauthn_finish"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/mfa/webauthn/register/finish": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Completes registering a WebAuthn credential.
-         * @description Bearer: the same token as `/auth/mfa/webauthn/register/start`. With an enrolment token the answer includes the session.
-         */
-        post: operations["webauthn_register_finish"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/mfa/webauthn/register/start": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Starts registering a WebAuthn credential (security key, platform authenticator).
-         * @description Bearer: the `enrollment_token` from `/auth/login`, or an access token to add a key. The challenge waits 10 minutes for `/auth/mfa/webauthn/register/finish`.
-         */
-        post: operations["webauthn_register_start"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/mfa/webauthn/start": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Starts a WebAuthn login: the challenge for the account's registered credentials. */
-        post: operations["login_mfa_webauthn_start"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/password": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Changes the caller's password. Every session of the account ends, this one included: log in
-         *     again with the new password.
-         */
-        post: operations["change_password"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/recovery-codes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Replaces the caller's recovery codes with 10 new ones, shown once. */
-        post: operations["regenerate_recovery_codes"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/auth/refresh": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Exchanges a refresh token for a new access token and a new refresh token. The old refresh
-         *     token is spent: presenting it again revokes the whole session (`refresh_token_reused`),
-         *     so clients must not refresh twice in parallel.
-         */
-        post: operations["refresh"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/ca/crl.pem": {
         parameters: {
             query?: never;
@@ -1169,19 +909,6 @@ export interface components {
          * @enum {string}
          */
         ChangeAction: "upgrade" | "install" | "remove" | "downgrade";
-        /** @description The current password and the new one. */
-        ChangePasswordRequest: {
-            /**
-             * Format: password
-             * @description The password now.
-             */
-            current_password: string;
-            /**
-             * Format: password
-             * @description The new password: 12 to 1024 characters, not one repeated character, not the username.
-             */
-            new_password: string;
-        };
         /** @description The compliance report. */
         ComplianceReportDoc: {
             /** @description Fleet-wide figures. */
@@ -1294,37 +1021,16 @@ export interface components {
             /** @description Its most severe rating. */
             severity: components["schemas"]["Severity"];
         };
-        /** @description A second factor was enrolled. */
-        EnrolledView: {
-            /** @description The access token, when enrolment was done with an enrolment token (first login). */
-            access_token?: string;
-            /**
-             * Format: int64
-             * @description Seconds until the access token expires, with `access_token`.
-             */
-            expires_in?: number;
-            /** @description What was enrolled. */
-            method: components["schemas"]["MfaMethod"];
-            /**
-             * @description New recovery codes, shown once, when this was the account's first second factor
-             *     (empty when a factor is added later: `POST /auth/recovery-codes` makes new ones).
-             */
-            recovery_codes: string[];
-            /** @description The refresh token, with `access_token`. */
-            refresh_token?: string;
-            /** @description `Bearer`, with `access_token`. */
-            token_type?: components["schemas"]["TokenType"];
-        };
         /** @description The error envelope as the OpenAPI document describes it. */
         ErrorBody: {
             /** @description The error. */
             error: components["schemas"]["ErrorDetail"];
         };
-        /** @description The inside of the error envelope (SDD §8.4). */
+        /** @description The inside of the error envelope. */
         ErrorDetail: {
             /** @description A stable snake_case code clients can branch on. */
             code: string;
-            /** @description Structured detail: `fields` for a 422, `retry_after_s` for a 429, else empty. */
+            /** @description Structured detail: `fields` for a 422, `retry_after_s` for a 429 or 503, else empty. */
             details: Record<string, never>;
             /** @description A human-readable explanation, safe to show. */
             message: string;
@@ -1741,93 +1447,11 @@ export interface components {
          * @enum {string}
          */
         JobState: "queued" | "running" | "succeeded" | "partially_failed" | "failed" | "cancelled";
-        /** @description A username and password. */
-        LoginRequest: {
-            /**
-             * Format: password
-             * @description The password.
-             */
-            password: string;
-            /** @description The login name (case does not matter). */
-            username: string;
-        };
         /**
-         * @description What the password step answers: never a session directly (MFA is mandatory), but either the
-         *     second step (`mfa_required`, `mfa_token`, `methods`) or, for an account without a second
-         *     factor, enrolment (`mfa_enrollment_required`, `enrollment_token`). The session fields are
-         *     reserved for sign-ins whose second factor is already proven elsewhere (single sign-on).
-         */
-        LoginView: {
-            /** @description The access token, when the login is complete. */
-            access_token?: string;
-            /** @description The bearer token of the enrolment endpoints only (5 minutes). */
-            enrollment_token?: string;
-            /**
-             * Format: int64
-             * @description Seconds until the access token expires, when the login is complete.
-             */
-            expires_in?: number;
-            /** @description The second factors this account can use. */
-            methods?: components["schemas"]["MfaMethod"][];
-            /** @description `true`: the account has no second factor yet; enrol one with `enrollment_token`. */
-            mfa_enrollment_required?: boolean;
-            /** @description `true`: send a second factor with `mfa_token`. */
-            mfa_required?: boolean;
-            /** @description The token for the second step (5 minutes, at most 5 wrong codes). */
-            mfa_token?: string;
-            /** @description The refresh token, when the login is complete. */
-            refresh_token?: string;
-            /** @description `Bearer`, when the login is complete. */
-            token_type?: components["schemas"]["TokenType"];
-        };
-        /** @description The caller and how they log in. */
-        MeView: {
-            /** @description Ids of the groups they belong to. */
-            groups: number[];
-            /**
-             * Format: int64
-             * @description User id.
-             */
-            id: number;
-            /** @description The second factors they can log in with. */
-            methods: components["schemas"]["MfaMethod"][];
-            /**
-             * Format: date-time
-             * @description When their first second factor was enrolled.
-             */
-            mfa_enrolled_at?: string | null;
-            /**
-             * Format: int64
-             * @description Unused recovery codes left.
-             */
-            recovery_codes_left: number;
-            /** @description Role. */
-            role: components["schemas"]["Role"];
-            /** @description Login name. */
-            username: string;
-            /** @description Their WebAuthn credentials. */
-            webauthn_credentials: components["schemas"]["WebauthnCredentialView"][];
-        };
-        /** @description A code for the second step. */
-        MfaCodeRequest: {
-            /**
-             * @description The code: 6 digits (TOTP) or `xxxx-xxxx-xxxx` (recovery; case, spaces and dashes do
-             *     not matter).
-             */
-            code: string;
-            /** @description The `mfa_token` from `/auth/login`. */
-            mfa_token: string;
-        };
-        /**
-         * @description A second factor.
+         * @description A second factor a user has set up.
          * @enum {string}
          */
-        MfaMethod: "totp" | "webauthn" | "recovery";
-        /** @description The MFA token alone. */
-        MfaTokenRequest: {
-            /** @description The `mfa_token` from `/auth/login`. */
-            mfa_token: string;
-        };
+        MfaMethod: "totp" | "webauthn";
         /** @description The state of a user's second factors (never the factors themselves). */
         MfaView: {
             /** @description A second factor is confirmed; `false`: the user must enrol at their next login. */
@@ -1901,44 +1525,7 @@ export interface components {
         /** @description One page of a list. */
         Paged_CertificateView: {
             /** @description The rows of this page. */
-            items: {
-                /**
-                 * Format: int64
-                 * @description The host an agent certificate was issued for (`null` once the host is deleted).
-                 */
-                host_id?: number | null;
-                /**
-                 * Format: date-time
-                 * @description When it was issued.
-                 */
-                issued_at: string;
-                /**
-                 * Format: date-time
-                 * @description End of validity.
-                 */
-                not_after: string;
-                /**
-                 * Format: date-time
-                 * @description Start of validity.
-                 */
-                not_before: string;
-                /** @description What it is for. */
-                purpose: components["schemas"]["CertificatePurpose"];
-                revocation_reason?: components["schemas"]["RevocationReasonView"] | null;
-                /**
-                 * Format: date-time
-                 * @description When it was revoked, if it was.
-                 */
-                revoked_at?: string | null;
-                /** @description Subject alternative names: DNS names and IP addresses. */
-                sans: string[];
-                /** @description Serial number: upper-case hex without separators. */
-                serial: string;
-                /** @description SHA-256 of the DER, 64 lower-case hex digits. */
-                sha256_fingerprint: string;
-                /** @description Subject common name. */
-                subject: string;
-            }[];
+            items: components["schemas"]["CertificateView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -1958,32 +1545,7 @@ export interface components {
         /** @description One page of a list. */
         Paged_GroupView: {
             /** @description The rows of this page. */
-            items: {
-                /**
-                 * Format: date-time
-                 * @description When it was created.
-                 */
-                created_at: string;
-                /** @description Free text. */
-                description: string;
-                /**
-                 * Format: int64
-                 * @description Member hosts.
-                 */
-                host_count: number;
-                /**
-                 * Format: int64
-                 * @description Its id.
-                 */
-                id: number;
-                /** @description Its unique name. */
-                name: string;
-                /**
-                 * Format: int64
-                 * @description Member users.
-                 */
-                user_count: number;
-            }[];
+            items: components["schemas"]["GroupView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -2003,62 +1565,7 @@ export interface components {
         /** @description One page of a list. */
         Paged_HostJobView: {
             /** @description The rows of this page. */
-            items: {
-                /**
-                 * Format: date-time
-                 * @description When it was created.
-                 */
-                created_at: string;
-                /**
-                 * Format: int64
-                 * @description Who created it (absent for the system, or a deleted user).
-                 */
-                created_by?: number | null;
-                /**
-                 * Format: date-time
-                 * @description When this host's part becomes due (absent while waiting for a window).
-                 */
-                due_at?: string | null;
-                /** @description The last error. */
-                error?: string | null;
-                /**
-                 * Format: date-time
-                 * @description When it finished.
-                 */
-                finished_at?: string | null;
-                /**
-                 * Format: int64
-                 * @description How many hosts the job covers.
-                 */
-                job_host_count: number;
-                /**
-                 * Format: int64
-                 * @description The job's id.
-                 */
-                job_id: number;
-                /** @description The state of the whole job. */
-                job_state: components["schemas"]["JobState"];
-                /** @description What the job does. */
-                kind: components["schemas"]["JobKind"];
-                /**
-                 * Format: int64
-                 * @description Percent done.
-                 */
-                progress: number;
-                /** @description The host needs a reboot afterwards. */
-                reboot_required: boolean;
-                /** @description When it runs. */
-                schedule: components["schemas"]["Schedule"];
-                /**
-                 * Format: date-time
-                 * @description When it started on the agent.
-                 */
-                started_at?: string | null;
-                /** @description The state of this host's part. */
-                state: components["schemas"]["JobHostState"];
-                /** @description Why it waits. */
-                waiting_reason?: string | null;
-            }[];
+            items: components["schemas"]["HostJobView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -2078,39 +1585,7 @@ export interface components {
         /** @description One page of a list. */
         Paged_HostView: {
             /** @description The rows of this page. */
-            items: {
-                /**
-                 * Format: date-time
-                 * @description When it was registered.
-                 */
-                created_at: string;
-                /** @description Its DNS name, if registered by name. */
-                fqdn?: string | null;
-                /** @description Ids of its groups (empty: ungrouped). */
-                groups: number[];
-                /**
-                 * Format: int64
-                 * @description Its id.
-                 */
-                id: number;
-                /** @description Its address, if registered by address. */
-                ip?: string | null;
-                /**
-                 * Format: date-time
-                 * @description When the agent last answered.
-                 */
-                last_seen_at?: string | null;
-                /** @description Operating system, once polled. */
-                os_name?: string | null;
-                package_manager?: components["schemas"]["PackageManager"] | null;
-                /**
-                 * Format: int32
-                 * @description The agent's port.
-                 */
-                port: number;
-                /** @description Health as last seen. */
-                status: components["schemas"]["HostStatus"];
-            }[];
+            items: components["schemas"]["HostView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -2130,14 +1605,7 @@ export interface components {
         /** @description One page of a list. */
         Paged_PackageView: {
             /** @description The rows of this page. */
-            items: {
-                /** @description Architecture. */
-                arch: string;
-                /** @description Name. */
-                name: string;
-                /** @description Installed version. */
-                version: string;
-            }[];
+            items: components["schemas"]["PackageView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -2157,26 +1625,7 @@ export interface components {
         /** @description One page of a list. */
         Paged_PatchView: {
             /** @description The rows of this page. */
-            items: {
-                /** @description Advisory ids (USN, RHSA, SUSE-SU ...). */
-                advisories: string[];
-                /** @description Architecture. */
-                arch: string;
-                /** @description Version the update brings. */
-                available_version: string;
-                /** @description Installed version. */
-                current_version: string;
-                /** @description CVE ids. */
-                cves: string[];
-                /** @description Package name. */
-                package: string;
-                /** @description Applying it needs a reboot. */
-                reboot_required: boolean;
-                /** @description A security update. */
-                security: boolean;
-                /** @description Severity. */
-                severity: components["schemas"]["Severity"];
-            }[];
+            items: components["schemas"]["PatchView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -2196,41 +1645,7 @@ export interface components {
         /** @description One page of a list. */
         Paged_UserView: {
             /** @description The rows of this page. */
-            items: {
-                /**
-                 * Format: date-time
-                 * @description When the account was created.
-                 */
-                created_at: string;
-                /** @description A disabled account can do nothing. */
-                disabled: boolean;
-                /** @description Ids of their groups (an operator acts on these groups' hosts and on ungrouped ones). */
-                groups: number[];
-                /**
-                 * Format: int64
-                 * @description Its id.
-                 */
-                id: number;
-                /**
-                 * Format: date-time
-                 * @description The last complete login.
-                 */
-                last_login_at?: string | null;
-                /**
-                 * Format: date-time
-                 * @description Password logins are refused until then after repeated failures (absent when not
-                 *     locked).
-                 */
-                locked_until?: string | null;
-                /** @description Second factors. */
-                mfa: components["schemas"]["MfaView"];
-                /** @description A password is set. */
-                password_set: boolean;
-                /** @description What the user may do. */
-                role: components["schemas"]["Role"];
-                /** @description Login name. */
-                username: string;
-            }[];
+            items: components["schemas"]["UserView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -2250,33 +1665,7 @@ export interface components {
         /** @description One page of a list. */
         Paged_WindowView: {
             /** @description The rows of this page. */
-            items: {
-                /**
-                 * Format: date-time
-                 * @description When it was created.
-                 */
-                created_at: string;
-                /**
-                 * Format: int64
-                 * @description The host it belongs to.
-                 */
-                host_id: number;
-                /** @description The host's FQDN, else its address. */
-                host_name: string;
-                /**
-                 * Format: int64
-                 * @description Its id.
-                 */
-                id: number;
-                /** @description Its name. */
-                name: string;
-                /** @description The next openings from now (at most three; none for a one-time window that has passed). */
-                next_openings: components["schemas"]["OpeningView"][];
-                /** @description Open at this moment. */
-                open_now: boolean;
-                /** @description The schedule. */
-                window: components["schemas"]["WindowSpec"];
-            }[];
+            items: components["schemas"]["WindowView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -2365,19 +1754,6 @@ export interface components {
              */
             patch_interval_s: number;
         };
-        /** @description New recovery codes, shown once. */
-        RecoveryCodesView: {
-            /**
-             * @description The codes (`xxxx-xxxx-xxxx`); each logs in once in place of the second factor. Every
-             *     earlier code no longer works.
-             */
-            recovery_codes: string[];
-        };
-        /** @description A refresh token. */
-        RefreshRequest: {
-            /** @description The refresh token from the login or the last refresh. */
-            refresh_token: string;
-        };
         /** @description The filters a report was produced with (names, not ids). */
         ReportFiltersDoc: {
             /**
@@ -2465,20 +1841,6 @@ export interface components {
              *     ]
              */
             ip_allowlist: string[];
-        };
-        /** @description A new session: an access token for the API and the refresh token that renews it. */
-        SessionView: {
-            /** @description The access token (a JWT), for `Authorization: Bearer`. */
-            access_token: string;
-            /**
-             * Format: int64
-             * @description Seconds until the access token expires.
-             */
-            expires_in: number;
-            /** @description The refresh token for `POST /auth/refresh`; single-use, kept only as a hash. */
-            refresh_token: string;
-            /** @description Always `Bearer`. */
-            token_type: components["schemas"]["TokenType"];
         };
         /** @description Every settings section. */
         SettingsView: {
@@ -2642,23 +2004,6 @@ export interface components {
             /** @description The severity. */
             severity: components["schemas"]["Severity"];
         };
-        /**
-         * @description The kind of an access token: always `Bearer`.
-         * @enum {string}
-         */
-        TokenType: "Bearer";
-        /** @description The first code from the authenticator app. */
-        TotpConfirmRequest: {
-            /** @description The 6-digit code now shown by the app. */
-            code: string;
-        };
-        /** @description A TOTP secret to add to an authenticator app, shown once. */
-        TotpSetupView: {
-            /** @description The same as an `otpauth://totp/...` URI, for a QR code. */
-            otpauth_uri: string;
-            /** @description The secret, base32 without padding (for typing in). */
-            secret: string;
-        };
         /** @description One period of the trend. */
         TrendPointDoc: {
             /**
@@ -2750,54 +2095,6 @@ export interface components {
             open_findings: number;
             /** @description Time to patch per severity. */
             time_to_patch: components["schemas"]["TimeToPatchDoc"][];
-        };
-        /** @description A WebAuthn challenge for `navigator.credentials.create` or `.get`. */
-        WebauthnChallengeView: {
-            /**
-             * @description The options, `{"publicKey": {...}}` with binary fields in base64url: decode them and
-             *     pass the result to the browser's WebAuthn API.
-             */
-            options: Record<string, never>;
-        };
-        /** @description A registered WebAuthn credential. */
-        WebauthnCredentialView: {
-            /**
-             * Format: date-time
-             * @description When it was registered.
-             */
-            created_at: string;
-            /**
-             * Format: int64
-             * @description Its id.
-             */
-            id: number;
-            /**
-             * Format: date-time
-             * @description When it last completed a login.
-             */
-            last_used_at?: string | null;
-            /** @description The name given at registration. */
-            name: string;
-        };
-        /** @description The authenticator's answer to a WebAuthn login challenge. */
-        WebauthnLoginFinishRequest: {
-            /** @description The `PublicKeyCredential` from `navigator.credentials.get`, binary fields in base64url. */
-            credential: Record<string, never>;
-            /** @description The `mfa_token` from `/auth/login`. */
-            mfa_token: string;
-        };
-        /** @description The authenticator's answer to a WebAuthn registration challenge. */
-        WebauthnRegisterFinishRequest: {
-            /**
-             * @description The `PublicKeyCredential` from `navigator.credentials.create`, binary fields in
-             *     base64url.
-             */
-            credential: Record<string, never>;
-            /**
-             * @description A name for the key, to tell it apart later ("YubiKey 5", "laptop"); default
-             *     `Security key`.
-             */
-            name?: string | null;
         };
         /** @description What the web certificate says. */
         WebCertificateView: {
@@ -2932,704 +2229,6 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    login: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["LoginRequest"];
-            };
-        };
-        responses: {
-            /** @description The password is right: the second step (`mfa_required`) or enrolment (`mfa_enrollment_required`) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LoginView"];
-                };
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `invalid_credentials`: wrong username or password, or a disabled account */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description A field is missing or too long */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `too_many_attempts`: throttled or the account is locked for a while */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    logout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshRequest"];
-            };
-        };
-        responses: {
-            /** @description The session is over */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description A field is missing */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    get_me: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The caller */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["MeView"];
-                };
-            };
-            /** @description Not logged in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    login_mfa_recovery: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MfaCodeRequest"];
-            };
-        };
-        responses: {
-            /** @description The session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionView"];
-                };
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `invalid_code` (with `details.attempts_left`), `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description A field is missing */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    login_mfa_totp: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MfaCodeRequest"];
-            };
-        };
-        responses: {
-            /** @description The session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionView"];
-                };
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `invalid_code` (with `details.attempts_left`), `code_already_used`, `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `totp_not_enrolled`: this account has no TOTP */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description A field is missing */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    totp_confirm: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["TotpConfirmRequest"];
-            };
-        };
-        responses: {
-            /** @description Enrolled: recovery codes (first factor) and, after an enrolment token, the session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EnrolledView"];
-                };
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No valid enrolment or access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `no_totp_setup`: call `/auth/mfa/totp/setup` first (or again: 5 wrong codes or 10 minutes end it); `already_enrolled` */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `invalid_code` (with `details.attempts_left`), or a field is missing */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    totp_setup: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The secret and its `otpauth://` URI */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["TotpSetupView"];
-                };
-            };
-            /** @description No valid enrolment or access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `already_enrolled`: an enrolment token for an account that has a factor */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    login_mfa_webauthn_finish: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WebauthnLoginFinishRequest"];
-            };
-        };
-        responses: {
-            /** @description The session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionView"];
-                };
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `webauthn_failed` (with `details.attempts_left`), `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `no_webauthn_challenge`: call `/auth/mfa/webauthn/start` first (a challenge answers once) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description A field is missing, or `credential` is not a WebAuthn assertion */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    webauthn_register_finish: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["WebauthnRegisterFinishRequest"];
-            };
-        };
-        responses: {
-            /** @description Registered: recovery codes (first factor) and, after an enrolment token, the session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EnrolledView"];
-                };
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No valid enrolment or access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `no_webauthn_registration`: call `/auth/mfa/webauthn/register/start` first (a challenge answers once); `already_enrolled`; `conflict`: the key is already registered */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `webauthn_failed`: the answer does not match the challenge; or a field is invalid */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    webauthn_register_start: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The challenge for `navigator.credentials.create` */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebauthnChallengeView"];
-                };
-            };
-            /** @description No valid enrolment or access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `already_enrolled`: an enrolment token for an account that has a factor */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    login_mfa_webauthn_start: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["MfaTokenRequest"];
-            };
-        };
-        responses: {
-            /** @description The challenge for `navigator.credentials.get` */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WebauthnChallengeView"];
-                };
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `webauthn_not_registered`: this account has no security key */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description A field is missing */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    change_password: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ChangePasswordRequest"];
-            };
-        };
-        responses: {
-            /** @description Changed; every session ended */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description Not logged in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `validation_failed`: `new_password` breaks the policy, or `current_password` is wrong */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `too_many_attempts`: too many wrong current passwords */
-            429: {
-                headers: {
-                    /** @description Seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    regenerate_recovery_codes: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The new codes; the old ones no longer work */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["RecoveryCodesView"];
-                };
-            };
-            /** @description Not logged in */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
-    refresh: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RefreshRequest"];
-            };
-        };
-        responses: {
-            /** @description The renewed session */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionView"];
-                };
-            };
-            /** @description The body is not JSON */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description `invalid_refresh_token`, `refresh_token_expired` (an hour idle, or 12 hours old), `refresh_token_revoked` (logged out, revoked, account disabled) or `refresh_token_reused` (an already used token: the session is revoked) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description A field is missing */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-        };
-    };
     get_crl: {
         parameters: {
             query?: never;
@@ -3646,6 +2245,15 @@ export interface operations {
                 };
                 content: {
                     "application/x-pem-file": string;
+                };
+            };
+            /** @description The client address is outside the IP allowlist */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description This server holds no CA */
@@ -3675,6 +2283,15 @@ export interface operations {
                 };
                 content: {
                     "application/x-pem-file": string;
+                };
+            };
+            /** @description The client address is outside the IP allowlist */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description This server holds no CA */
