@@ -3,7 +3,7 @@
 
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { api, unwrap, type Schemas } from "./api/client";
-import { logout, refresh, useSession } from "./api/session";
+import { logout, restore, useSession } from "./api/session";
 import { Link, match, navigate, useLocation } from "./router";
 import { ErrorNotice, Loading, PageHead, Toasts } from "./ui/components";
 import { useInterval, useLoad } from "./lib/hooks";
@@ -91,7 +91,7 @@ const NAV: { section: string; items: NavItem[] }[] = [
 export function App() {
   const session = useSession();
   useEffect(() => {
-    if (session.status === "restoring") void refresh();
+    if (session.status === "restoring") void restore();
   }, [session.status]);
   return (
     <>

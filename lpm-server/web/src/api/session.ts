@@ -104,6 +104,12 @@ export function refresh(): Promise<boolean> {
   return inflight;
 }
 
+/** Restores the session after a reload from the kept refresh token, or ends it saying why. */
+export async function restore(): Promise<void> {
+  if (!(await refresh()) && state.status === "restoring")
+    endSession("The server could not be reached to restore your session. Log in again.");
+}
+
 /** A current access token, refreshing first when it is about to expire. */
 export async function currentAccessToken(): Promise<string | null> {
   if (inflight) await inflight;
