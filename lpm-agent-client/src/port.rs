@@ -4,13 +4,26 @@
 use lpm_core::agent::{
     AgentCommand, AgentError, AgentHealth, AgentJob, InstalledPackage, PatchReport, SystemInfo,
 };
-use lpm_core::ports::{AgentApi, AgentTarget};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures_util::StreamExt;
+use lpm_core::agent::AgentJobEvent;
+use lpm_core::net::{Cidr, Port};
+use lpm_core::ports::{
+    AgentApi, AgentScanner, AgentTarget, BoxFuture, FoundAgent, JobEventSource, ScanCount,
+};
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use crate::client::AgentClient;
+use crate::discovery::{ScanOptions, ScanProgress};
 use crate::key::IdempotencyKey;
 use crate::wire::{ApplyRequest, InstallRequest, PackageRequest, RebootRequest, UpdateRequest};
+use crate::ws::JobEventStream;
 
 impl AgentApi for AgentClient {
+    type Events = JobEventStream;
+
     async fn health(&self, target: &AgentTarget) -> Result<AgentHealth, AgentError> {
         Ok(AgentClient::health(self, &target.address).await?.into())
     }
@@ -83,5 +96,85 @@ impl AgentApi for AgentClient {
         Ok(AgentClient::job_by_key(self, &target.address, &key)
             .await?
             .map(Into::into))
+    }
+
+    async fn job_events(&self, target: &AgentTarget) -> Result<JobEventStream, AgentError> {
+        Ok(AgentClient::job_events(self, &target.address).await?)
+    }
+}
+
+impl JobEventSource for JobEventStream {
+    async fn next_event(&mut self) -> Option<Result<AgentJobEvent, AgentError>> {
+        self.next()
+            .await
+            .map(|r| r.map(Into::into).map_err(Into::into))
+    }
+}
+
+impl AgentScanner for AgentClient {
+    /// [`AgentClient::scan`] with the default concurrency and probe timeout; progress after
+    /// every address; `cancel` fires the scan's cancellation token.
+    async fn scan<'a>(
+        &'a self,
+        cidr: &'a Cidr,
+        port: Port,
+        progress: &'a (dyn Fn(ScanCount) + Send + Sync),
+        cancel: BoxFuture<'a, ()>,
+    ) -> Vec<FoundAgent> {
+        let token = CancellationToken::new();
+        let (tx, mut rx) = watch::channel(ScanProgress::default());
+        let options = ScanOptions {
+            port,
+            cancel: token.clone(),
+            progress: Some(tx),
+            ..ScanOptions::default()
+        };
+        let finished = AtomicBool::new(false);
+        let scan = async {
+            let report = AgentClient::scan(self, cidr, options).await;
+            finished.store(true, Ordering::SeqCst);
+            report
+        };
+        let relay = async {
+            let mut cancel = Some(cancel);
+            loop {
+                tokio::select! {
+                    changed = rx.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        let p = *rx.borrow_and_update();
+                        progress(ScanCount {
+                            done: p.done as u64,
+                            total: p.total as u64,
+                            found: p.found as u64,
+                        });
+                    }
+                    () = async {
+                        match cancel.as_mut() {
+                            Some(c) => c.await,
+                            None => std::future::pending().await,
+                        }
+                    } => {
+                        cancel = None;
+                        token.cancel();
+                    }
+                }
+                if finished.load(Ordering::SeqCst) {
+                    return;
+                }
+            }
+        };
+        let (report, ()) = tokio::join!(scan, relay);
+        report
+            .found
+            .into_iter()
+            .map(|agent| FoundAgent {
+                ip: agent.addr.ip(),
+                port,
+                fqdn: agent.dns_names.first().cloned(),
+                agent_version: Some(agent.health.version),
+            })
+            .collect()
     }
 }

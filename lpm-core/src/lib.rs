@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod agent;
+pub mod engine;
 pub mod error;
 pub mod ids;
 pub mod job;

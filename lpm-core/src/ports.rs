@@ -12,13 +12,18 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use std::net::IpAddr;
+
 use crate::agent::PackageChange;
 use crate::agent::{
-    AgentCommand, AgentError, AgentHealth, AgentJob, InstalledPackage, PatchReport, SystemInfo,
+    AgentCommand, AgentError, AgentHealth, AgentJob, AgentJobEvent, InstalledPackage, PatchReport,
+    SystemInfo,
 };
-use crate::ids::{HostId, JobHostId, JobId};
-use crate::job::{JobHostState, JobKind, JobOptions, TransitionError};
-use crate::model::HostAddress;
+use crate::ids::{DiscoveryId, HostId, JobHostId, JobId};
+use crate::job::{JobHostState, JobKind, JobOptions, Schedule, TransitionError};
+use crate::model::{HostAddress, HostStatus};
+use crate::net::{Cidr, Port};
+use crate::window::MaintenanceWindow;
 
 /// A boxed, sendable future, for ports that must be object-safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -123,8 +128,19 @@ pub struct AgentTarget {
     pub address: HostAddress,
 }
 
+/// A live stream of an agent's job events (`WS /api/v1/ws/jobs`).
+pub trait JobEventSource: Send {
+    /// The next event; `None` when the stream ended (the agent closed it, or it broke: read
+    /// `GET /api/v1/jobs/{id}` to catch up).
+    fn next_event(
+        &mut self,
+    ) -> impl Future<Output = Option<Result<AgentJobEvent, AgentError>>> + Send;
+}
+
 /// The agent API (agent-api.md), in domain terms.
 pub trait AgentApi: Send + Sync {
+    /// The job event stream this implementation opens.
+    type Events: JobEventSource + 'static;
     /// `GET /api/v1/health`.
     fn health(
         &self,
@@ -165,6 +181,54 @@ pub trait AgentApi: Send + Sync {
         target: &AgentTarget,
         idempotency_key: &str,
     ) -> impl Future<Output = Result<Option<AgentJob>, AgentError>> + Send;
+    /// Opens `WS /api/v1/ws/jobs`: events of jobs that start after it opened.
+    fn job_events(
+        &self,
+        target: &AgentTarget,
+    ) -> impl Future<Output = Result<Self::Events, AgentError>> + Send;
+}
+
+/// How far a CIDR scan has got.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanCount {
+    /// Addresses settled.
+    pub done: u64,
+    /// Addresses in the scan.
+    pub total: u64,
+    /// Agents found so far.
+    pub found: u64,
+}
+
+/// An agent a scan found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FoundAgent {
+    /// Where it answered.
+    pub ip: IpAddr,
+    /// Its port.
+    pub port: Port,
+    /// The name its certificate gives, if any: what to register it under.
+    pub fqdn: Option<String>,
+    /// Its agent version.
+    pub agent_version: Option<String>,
+}
+
+/// Scanning a CIDR range for agents (SDD §6.2).
+pub trait AgentScanner: Send + Sync {
+    /// Probes every address of `cidr` on `port`, reporting progress through `progress` as it
+    /// goes. When `cancel` completes the scan stops promptly and returns what it found so far.
+    fn scan<'a>(
+        &'a self,
+        cidr: &'a Cidr,
+        port: Port,
+        progress: &'a (dyn Fn(ScanCount) + Send + Sync),
+        cancel: BoxFuture<'a, ()>,
+    ) -> impl Future<Output = Vec<FoundAgent>> + Send + 'a;
+}
+
+/// Runs background tasks: the engine hands its concurrent work to the embedding runtime.
+pub trait Spawner: Send + Sync + Debug {
+    /// Runs `task` to completion in the background.
+    fn spawn(&self, task: BoxFuture<'static, ()>);
 }
 
 /// A worker's hold on one job-host row. The `attempt` is a fencing token: it grows with every
@@ -192,6 +256,10 @@ pub struct ClaimedWork {
     pub host: HostId,
     /// What to do.
     pub kind: JobKind,
+    /// When the job may run: at each host's window, or now.
+    pub schedule: Schedule,
+    /// For a rollback, the job it undoes.
+    pub parent: Option<JobId>,
     /// Options passed to the agent.
     pub options: JobOptions,
     /// The row's state when claimed (`dispatched` or `running` means a worker died mid-call).
@@ -268,6 +336,13 @@ pub trait JobQueue: Send + Sync {
         idempotency_key: &str,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Records the keys of several claimed rows at once, before their agent calls; the result
+    /// of each row in input order (a row taken over meanwhile fails alone).
+    fn record_dispatches(
+        &self,
+        batch: &[(Lease, String)],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Vec<Result<(), QueueError>>, QueueError>> + Send;
     /// Records the agent's job id (`running`).
     fn record_accepted(
         &self,
@@ -291,6 +366,306 @@ pub trait JobQueue: Send + Sync {
         outcome: &HostOutcome,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Like [`JobQueue::retry_later`] for a transient failure, but keeps the idempotency key:
+    /// the agent may have accepted the request, so the next attempt asks it for the key's job
+    /// first and resends under the same key.
+    fn retry_later_keeping_key(
+        &self,
+        lease: &Lease,
+        due_at: DateTime<Utc>,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Records progress and output of the agent's job (no state change).
+    fn record_progress(
+        &self,
+        lease: &Lease,
+        progress: u8,
+        log_tail: &[String],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Gives a claimed row back unsent: it waits as `queued` until `due_at` (`None`: until
+    /// its host has a window), saying why.
+    fn release(
+        &self,
+        lease: &Lease,
+        due_at: Option<DateTime<Utc>>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Lets go of a lease at once (a worker stopping): an unsent row waits for the next
+    /// worker; a row already sent stays as it is, its lease lapsed, so the next worker resumes
+    /// it by its idempotency key.
+    fn relinquish(
+        &self,
+        lease: &Lease,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// The earliest instant after which [`JobQueue::claim`] may find work (a row falling due, a
+    /// lease lapsing), if any.
+    fn next_due_at(&self)
+    -> impl Future<Output = Result<Option<DateTime<Utc>>, QueueError>> + Send;
+    /// Unleased `queued` rows of jobs that wait for windows, for the scheduler.
+    fn awaiting_window(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<WaitingRow>, QueueError>> + Send;
+    /// Sets when an unleased `queued` row is due and why it waits; `false` when the row was
+    /// claimed or changed meanwhile.
+    fn set_due(
+        &self,
+        row: JobHostId,
+        due_at: Option<DateTime<Utc>>,
+        waiting_reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<bool, QueueError>> + Send;
+    /// Settles jobs whose rows all finished but whose worker died before settling them.
+    fn settle_finished_jobs(
+        &self,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<u64, QueueError>> + Send;
+}
+
+/// A queued row waiting for its host's window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingRow {
+    /// The row.
+    pub job_host: JobHostId,
+    /// Its host.
+    pub host: HostId,
+    /// When it is due now.
+    pub due_at: Option<DateTime<Utc>>,
+    /// Why it waits now.
+    pub waiting_reason: Option<String>,
+}
+
+/// Keys of the runtime settings (`system_config`) the engine reads; values are JSON numbers.
+pub mod setting_keys {
+    /// Seconds between health polls of a host (default 300).
+    pub const HEALTH_INTERVAL_S: &str = "polling.health_interval_s";
+    /// Seconds between patch polls of a host (default 1800).
+    pub const PATCH_INTERVAL_S: &str = "polling.patch_interval_s";
+    /// Agent calls in flight at once per worker (default 64).
+    pub const MAX_AGENTS: &str = "concurrency.max_agents";
+}
+
+/// Runtime settings as stored; `None` where unset (the engine's configured default applies).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuntimeSettings {
+    /// [`setting_keys::HEALTH_INTERVAL_S`].
+    pub health_interval: Option<Duration>,
+    /// [`setting_keys::PATCH_INTERVAL_S`].
+    pub patch_interval: Option<Duration>,
+    /// [`setting_keys::MAX_AGENTS`].
+    pub max_agents: Option<u32>,
+}
+
+/// Where runtime settings come from.
+pub trait SettingsSource: Send + Sync {
+    /// The current settings.
+    fn runtime_settings(&self) -> impl Future<Output = Result<RuntimeSettings, QueueError>> + Send;
+}
+
+/// The two periodic polls of SDD §6.6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PollKind {
+    /// `GET /api/v1/health` (every 5 minutes by default).
+    Health,
+    /// System info, patches and packages (every 30 minutes by default).
+    Patches,
+}
+
+/// A host as the pollers and the executor need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostTarget {
+    /// The host.
+    pub host: HostId,
+    /// Its agent's address.
+    pub address: HostAddress,
+    /// Its status.
+    pub status: HostStatus,
+    /// Health polls failed in a row.
+    pub consecutive_failures: u32,
+    /// When it last booted, as last polled.
+    pub last_boot: Option<DateTime<Utc>>,
+    /// Its maintenance windows (filled for the executor; empty from the pollers).
+    pub windows: Vec<MaintenanceWindow>,
+}
+
+impl HostTarget {
+    /// Where to reach its agent.
+    pub fn agent(&self) -> AgentTarget {
+        AgentTarget {
+            host: self.host,
+            address: self.address.clone(),
+        }
+    }
+}
+
+/// The outcome of one health poll, to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthRecord {
+    /// The host.
+    pub host: HostId,
+    /// When the poll ended.
+    pub at: DateTime<Utc>,
+    /// The host's new status.
+    pub status: HostStatus,
+    /// Why, for a status other than healthy (safe to show).
+    pub reason: Option<String>,
+    /// Failed polls in a row (0 after a success).
+    pub consecutive_failures: u32,
+    /// What the agent answered, when it answered.
+    pub health: Option<AgentHealth>,
+    /// When the next health poll is due.
+    pub next_poll_at: DateTime<Utc>,
+}
+
+/// What the pollers and the executor read and write about hosts.
+pub trait FleetStore: Send + Sync {
+    /// Takes up to `limit` hosts whose `kind` poll is due at `now`, and holds them until
+    /// `now + hold` so that no other worker polls them meanwhile.
+    fn claim_polls(
+        &self,
+        kind: PollKind,
+        now: DateTime<Utc>,
+        hold: Duration,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<HostTarget>, QueueError>> + Send;
+    /// When the next `kind` poll of any host is due.
+    fn next_poll_at(
+        &self,
+        kind: PollKind,
+    ) -> impl Future<Output = Result<Option<DateTime<Utc>>, QueueError>> + Send;
+    /// Makes both polls of `host` due at `now` (an operator asked for a refresh).
+    fn poll_soon(
+        &self,
+        host: HostId,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Sets when the next `kind` poll of `host` is due.
+    fn schedule_poll(
+        &self,
+        host: HostId,
+        kind: PollKind,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Records a health poll: snapshot, status, failure count, next poll.
+    fn record_health(
+        &self,
+        record: &HealthRecord,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Records system facts on the host.
+    fn record_system_info(
+        &self,
+        host: HostId,
+        info: &SystemInfo,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Records a patch-availability snapshot.
+    fn record_patches(
+        &self,
+        host: HostId,
+        report: &PatchReport,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Records the installed packages (a snapshot when they changed, and at least daily).
+    fn record_packages(
+        &self,
+        host: HostId,
+        packages: &[InstalledPackage],
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// The hosts with their windows; hosts that no longer exist are left out.
+    fn hosts(
+        &self,
+        hosts: &[HostId],
+    ) -> impl Future<Output = Result<Vec<HostTarget>, QueueError>> + Send;
+    /// The agent's job id of `job` on `host` (what a rollback undoes), if it reached the agent.
+    fn agent_job_of(
+        &self,
+        job: JobId,
+        host: HostId,
+    ) -> impl Future<Output = Result<Option<String>, QueueError>> + Send;
+}
+
+/// A CIDR scan a person requested.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscoveryRequest {
+    /// The run.
+    pub id: DiscoveryId,
+    /// The range.
+    pub cidr: Cidr,
+    /// The agent port.
+    pub port: Port,
+}
+
+/// Discovery runs as the engine works them.
+pub trait DiscoveryStore: Send + Sync {
+    /// Takes the oldest queued run, if any.
+    fn claim_discovery(
+        &self,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<Option<DiscoveryRequest>, QueueError>> + Send;
+    /// Records progress; `false` when the run was cancelled meanwhile.
+    fn discovery_progress(
+        &self,
+        id: DiscoveryId,
+        count: ScanCount,
+    ) -> impl Future<Output = Result<bool, QueueError>> + Send;
+    /// Records an agent found.
+    fn add_discovery_result(
+        &self,
+        id: DiscoveryId,
+        agent: &FoundAgent,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Ends a run (`error`: why it failed).
+    fn finish_discovery(
+        &self,
+        id: DiscoveryId,
+        error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+}
+
+/// The result of an audit-chain check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditCheck {
+    /// Whether the chain holds.
+    pub intact: bool,
+    /// Rows read.
+    pub rows_checked: u64,
+    /// Where and how it breaks, when it does.
+    pub detail: Option<String>,
+}
+
+/// Who a worker is, for its heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerIdentity {
+    /// Unique among the workers of one installation; names its leases.
+    pub id: String,
+    /// The machine it runs on.
+    pub hostname: String,
+    /// Its version.
+    pub version: String,
+    /// When it started.
+    pub started_at: DateTime<Utc>,
+}
+
+/// The worker's periodic chores.
+pub trait Housekeeping: Send + Sync {
+    /// Records a heartbeat (SDD §13).
+    fn heartbeat(
+        &self,
+        worker: &WorkerIdentity,
+        now: DateTime<Utc>,
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+    /// Deletes what has outlived retention; returns a summary for the log.
+    fn prune(&self, now: DateTime<Utc>) -> impl Future<Output = Result<String, QueueError>> + Send;
+    /// Verifies the audit chain.
+    fn verify_audit(&self) -> impl Future<Output = Result<AuditCheck, QueueError>> + Send;
 }
 
 /// The coordination channels of ARCHITECTURE.md.

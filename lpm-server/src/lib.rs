@@ -10,3 +10,4 @@ pub mod config;
 pub mod http;
 pub mod registry;
 pub mod settings;
+pub mod worker;

@@ -150,6 +150,10 @@ pub struct VerifyReport {
     pub pruned_through: i64,
     /// The first broken row, or `None` when the whole chain holds.
     pub first_broken: Option<BrokenRow>,
+    /// The chain's head when verification began: the last row's id (0: no row yet).
+    pub head_id: i64,
+    /// The head row's hash.
+    pub head_hash: String,
 }
 
 impl VerifyReport {
@@ -170,6 +174,24 @@ pub struct AuditFilter {
     pub since: Option<DateTime<Utc>>,
     /// Before.
     pub until: Option<DateTime<Utc>>,
+    /// Only this actor name (`system` for the worker and the command line).
+    pub actor: Option<String>,
+    /// Only this kind of target (`host`, `job` ...).
+    pub target_type: Option<String>,
+    /// Only this target id (with `target_type`, one thing's history).
+    pub target_id: Option<String>,
+    /// Order; `None` is newest first.
+    pub sort: Option<(AuditSort, crate::Direction)>,
+}
+
+/// What the audit list sorts by (ties broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AuditSort {
+    /// Position in the chain.
+    #[default]
+    Id,
+    /// Recorded time.
+    Time,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -334,18 +356,57 @@ impl Store {
 
     /// Reads the chain from the prune point to the head and reports the first broken row.
     pub async fn verify_audit(&self) -> Result<VerifyReport, StoreError> {
+        self.verify_audit_range(None, None).await
+    }
+
+    /// Verifies rows `from..=to` (each bound optional: the prune point, the head) and reports
+    /// the first broken row. The first row must link to the one before it (or to the prune
+    /// anchor), so a range is checked exactly as the whole chain would check it. When the range
+    /// reaches the head, cutting rows off the end is detected ([`BreakKind::Truncated`]); rows
+    /// missing at the end of a range that stops earlier are reported at its last id.
+    pub async fn verify_audit_range(
+        &self,
+        from: Option<i64>,
+        to: Option<i64>,
+    ) -> Result<VerifyReport, StoreError> {
         let (head_id, head_hash, pruned_through, pruned_hash): (i64, String, i64, String) = with_db!(self, db => {
             sqlx::query_as("SELECT head_id, head_hash, pruned_through, pruned_hash FROM audit_chain WHERE id = 1")
                 .fetch_one(db)
                 .await?
         });
+        let start = from.map_or(pruned_through + 1, |f| f.max(pruned_through + 1));
+        let end = to.map_or(head_id, |t| t.min(head_id));
         let mut report = VerifyReport {
             rows_checked: 0,
             pruned_through,
             first_broken: None,
+            head_id,
+            head_hash: head_hash.clone(),
         };
-        let mut expected_id = pruned_through + 1;
-        let mut expected_prev = pruned_hash;
+        if start > end && !(start == pruned_through + 1 && end == head_id) {
+            return Ok(report);
+        }
+        let mut expected_id = start;
+        let mut expected_prev = if start == pruned_through + 1 {
+            pruned_hash
+        } else {
+            let anchor: Option<String> = with_db!(self, db => {
+                sqlx::query_scalar("SELECT row_hash FROM audit_log WHERE id = $1")
+                    .bind(start - 1)
+                    .fetch_optional(db)
+                    .await?
+            });
+            match anchor {
+                Some(hash) => hash,
+                None => {
+                    report.first_broken = Some(BrokenRow {
+                        id: start,
+                        kind: BreakKind::RowsMissing,
+                    });
+                    return Ok(report);
+                }
+            }
+        };
         // Keyset pages of 10,000 rows keep memory flat and cost far less per row than a
         // row-by-row stream (notably on SQLite, whose driver hands rows across a thread). A
         // reader task fetches the next page while this one hashes the current.
@@ -355,15 +416,16 @@ impl Store {
         let reader = {
             let store = self.clone();
             tokio::spawn(async move {
-                let mut after = pruned_through;
+                let mut after = start - 1;
                 loop {
                     let page: Result<Vec<AuditRecord>, sqlx::Error> = with_db!(store, db => {
                         sqlx::query_as(
                             "SELECT id, at, actor_id, actor, action, target_type, target_id, ip, details, prev_hash, row_hash \
-                             FROM audit_log WHERE id > $1 ORDER BY id LIMIT $2",
+                             FROM audit_log WHERE id > $1 AND id <= $3 ORDER BY id LIMIT $2",
                         )
                         .bind(after)
                         .bind(PAGE)
+                        .bind(end)
                         .fetch_all(db)
                         .await
                     });
@@ -405,15 +467,22 @@ impl Store {
         drop(pages);
         reader.abort();
         report.first_broken = broken.or_else(|| {
-            (expected_id != head_id + 1 || expected_prev != head_hash).then_some(BrokenRow {
-                id: head_id,
-                kind: BreakKind::Truncated,
-            })
+            if end == head_id {
+                (expected_id != head_id + 1 || expected_prev != head_hash).then_some(BrokenRow {
+                    id: head_id,
+                    kind: BreakKind::Truncated,
+                })
+            } else {
+                (expected_id != end + 1).then_some(BrokenRow {
+                    id: end,
+                    kind: BreakKind::RowsMissing,
+                })
+            }
         });
         Ok(report)
     }
 
-    /// Lists audit rows, newest first.
+    /// Lists audit rows, filtered and sorted by `filter` (newest first by default).
     pub async fn list_audit(
         &self,
         filter: &AuditFilter,
@@ -422,11 +491,20 @@ impl Store {
         // Every parameter is always bound; a NULL one disables its clause.
         const FILTER: &str = "($1 IS NULL OR actor_id = $1) \
              AND ($2 IS NULL OR substr(action, 1, length($2)) = $2) \
-             AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at < $4)";
+             AND ($3 IS NULL OR at >= $3) AND ($4 IS NULL OR at < $4) \
+             AND ($5 IS NULL OR actor = $5) AND ($6 IS NULL OR target_type = $6) \
+             AND ($7 IS NULL OR target_id = $7)";
+        let order = match filter.sort {
+            None => "id DESC".to_owned(),
+            Some((AuditSort::Id, direction)) => format!("id {}", direction.sql()),
+            Some((AuditSort::Time, direction)) => {
+                format!("at {0}, id {0}", direction.sql())
+            }
+        };
         let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {FILTER}");
         let list_sql = format!(
             "SELECT id, at, actor_id, actor, action, target_type, target_id, ip, details, prev_hash, row_hash \
-             FROM audit_log WHERE {FILTER} ORDER BY id DESC LIMIT $5 OFFSET $6"
+             FROM audit_log WHERE {FILTER} ORDER BY {order} LIMIT $8 OFFSET $9"
         );
         let actor = filter.actor_id.map(UserId::get);
         let since = filter.since.map(ts);
@@ -437,6 +515,9 @@ impl Store {
                 .bind(&filter.action_prefix)
                 .bind(since)
                 .bind(until)
+                .bind(&filter.actor)
+                .bind(&filter.target_type)
+                .bind(&filter.target_id)
                 .fetch_one(db)
                 .await?;
             let items: Vec<AuditRecord> = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
@@ -444,6 +525,9 @@ impl Store {
                 .bind(&filter.action_prefix)
                 .bind(since)
                 .bind(until)
+                .bind(&filter.actor)
+                .bind(&filter.target_type)
+                .bind(&filter.target_id)
                 .bind(page.limit())
                 .bind(page.offset())
                 .fetch_all(db)

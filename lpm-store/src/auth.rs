@@ -81,6 +81,32 @@ pub enum RefreshOutcome {
     Unknown,
 }
 
+/// The session a refresh token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshSession {
+    /// Whose it is.
+    pub user: UserId,
+    /// Its family: every token descended from the same login.
+    pub family: String,
+}
+
+/// A registered WebAuthn credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct WebauthnCredential {
+    /// Row id.
+    pub id: i64,
+    /// The authenticator's credential id, base64url without padding.
+    pub credential_id: String,
+    /// The name the user gave it.
+    pub name: String,
+    /// The serialised public credential (JSON), as the WebAuthn library stores it.
+    pub passkey: String,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+    /// When it last completed a login.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
 /// A published JWT verifying key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct JwtKey {
@@ -93,6 +119,10 @@ pub struct JwtKey {
     /// Tokens signed with it verify until then (rotation keeps an overlap).
     pub verify_until: DateTime<Utc>,
 }
+
+const CREDENTIALS_SELECT: &str = "SELECT u.id, u.password_hash, u.totp_secret, u.mfa_enrolled_at, \
+     u.failed_logins, u.locked_until, \
+     (SELECT COUNT(*) FROM webauthn_credentials w WHERE w.user_id = u.id) AS webauthn FROM users u";
 
 #[derive(Debug, sqlx::FromRow)]
 struct CredentialRow {
@@ -124,15 +154,30 @@ impl Store {
         username: &Username,
     ) -> Result<Option<Credentials>, StoreError> {
         let row: Option<CredentialRow> = with_db!(self, db => {
-            sqlx::query_as(
-                "SELECT u.id, u.password_hash, u.totp_secret, u.mfa_enrolled_at, u.failed_logins, u.locked_until, \
-                 (SELECT COUNT(*) FROM webauthn_credentials w WHERE w.user_id = u.id) AS webauthn \
-                 FROM users u WHERE u.username = $1",
-            )
-            .bind(username.as_str())
-            .fetch_optional(db)
-            .await?
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{CREDENTIALS_SELECT} WHERE u.username = $1")))
+                .bind(username.as_str())
+                .fetch_optional(db)
+                .await?
         });
+        self.credentials_of(row).await
+    }
+
+    /// The same as [`Store::credentials`], by user id (for the steps after the password, which
+    /// carry the id in a signed token).
+    pub async fn credentials_by_id(&self, user: UserId) -> Result<Option<Credentials>, StoreError> {
+        let row: Option<CredentialRow> = with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{CREDENTIALS_SELECT} WHERE u.id = $1")))
+                .bind(user.get())
+                .fetch_optional(db)
+                .await?
+        });
+        self.credentials_of(row).await
+    }
+
+    async fn credentials_of(
+        &self,
+        row: Option<CredentialRow>,
+    ) -> Result<Option<Credentials>, StoreError> {
         let Some(row) = row else { return Ok(None) };
         let user = self.get_user(UserId::new(row.id)?).await?;
         Ok(Some(Credentials {
@@ -269,6 +314,38 @@ impl Store {
             now,
         )
         .await?;
+        tx.commit().await
+    }
+
+    /// Enrols a TOTP secret whose first code the user just proved: stores the secret, spends
+    /// that code's `step` (so it cannot be replayed for a login), and marks the second factor
+    /// confirmed if it is the first. Replaces an earlier TOTP secret. Audited as
+    /// `auth.mfa_enrolled` with `method: totp`.
+    pub async fn enrol_totp(
+        &self,
+        user: UserId,
+        secret: &str,
+        step: i64,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = ts(now);
+        let mut tx = self.begin().await?;
+        let n = with_tx!(tx, t => {
+            sqlx::query(
+                "UPDATE users SET totp_secret = $2, totp_last_step = $3, \
+                 mfa_enrolled_at = COALESCE(mfa_enrolled_at, $4), updated_at = $4 WHERE id = $1",
+            )
+            .bind(user.get()).bind(secret).bind(step).bind(now)
+            .execute(&mut **t).await?.rows_affected()
+        });
+        if n == 0 {
+            return Err(StoreError::NotFound { what: "user" });
+        }
+        let entry = actor
+            .entry("auth.mfa_enrolled", "user", user)
+            .details(serde_json::json!({ "method": "totp" }));
+        append(&mut tx, &entry, now).await?;
         tx.commit().await
     }
 
@@ -551,6 +628,98 @@ impl Store {
             sqlx::query_scalar::<_, Option<DateTime<Utc>>>("SELECT sessions_revoked_at FROM users WHERE id = $1")
                 .bind(user.get()).fetch_optional(db).await?.flatten()
         }))
+    }
+
+    /// Whose session a refresh token belongs to (live or not) and its family; `None` for an
+    /// unknown token.
+    pub async fn refresh_token_session(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<RefreshSession>, StoreError> {
+        let row: Option<(i64, String)> = with_db!(self, db => {
+            sqlx::query_as("SELECT user_id, family_id FROM refresh_tokens WHERE token_hash = $1")
+                .bind(token_hash).fetch_optional(db).await?
+        });
+        row.map(|(user, family)| {
+            Ok(RefreshSession {
+                user: UserId::new(user)?,
+                family,
+            })
+        })
+        .transpose()
+    }
+
+    /// Registers a WebAuthn credential (`passkey`: the serialised public credential, never a
+    /// secret) and marks the second factor confirmed if it is the first. `credential_id` is
+    /// unique across all users: registering one twice is a `Conflict`. Audited as
+    /// `auth.mfa_enrolled` with `method: webauthn`.
+    pub async fn add_webauthn_credential(
+        &self,
+        user: UserId,
+        credential_id: &str,
+        name: &str,
+        passkey: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(StoreError::invalid("name", "must be 1 to 100 characters"));
+        }
+        let now = ts(now);
+        let mut tx = self.begin().await?;
+        let id: i64 = with_tx!(tx, t => {
+            let id = sqlx::query_scalar(
+                "INSERT INTO webauthn_credentials (user_id, credential_id, name, passkey, created_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(user.get()).bind(credential_id).bind(name).bind(passkey).bind(now)
+            .fetch_one(&mut **t).await.map_err(|e| StoreError::unique(e, "WebAuthn credential"))?;
+            sqlx::query("UPDATE users SET mfa_enrolled_at = COALESCE(mfa_enrolled_at, $2), updated_at = $2 WHERE id = $1")
+                .bind(user.get()).bind(now).execute(&mut **t).await?;
+            id
+        });
+        let entry = actor
+            .entry("auth.mfa_enrolled", "user", user)
+            .details(serde_json::json!({ "method": "webauthn", "credential": id, "name": name }));
+        append(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A user's WebAuthn credentials, oldest first.
+    pub async fn webauthn_credentials(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<WebauthnCredential>, StoreError> {
+        Ok(with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT id, credential_id, name, passkey, created_at, last_used_at FROM webauthn_credentials \
+                 WHERE user_id = $1 ORDER BY id",
+            )
+            .bind(user.get()).fetch_all(db).await?
+        }))
+    }
+
+    /// Records that a WebAuthn credential was just used, with its updated serialised form when
+    /// the authenticator's counter or backup state moved (`None`: unchanged). Returns whether
+    /// the credential exists for that user.
+    pub async fn touch_webauthn_credential(
+        &self,
+        user: UserId,
+        credential_id: &str,
+        passkey: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let n = with_db!(self, db => {
+            sqlx::query(
+                "UPDATE webauthn_credentials SET last_used_at = $3, passkey = COALESCE($4, passkey) \
+                 WHERE user_id = $1 AND credential_id = $2",
+            )
+            .bind(user.get()).bind(credential_id).bind(ts(now)).bind(passkey)
+            .execute(db).await?.rows_affected()
+        });
+        Ok(n == 1)
     }
 
     /// Publishes a JWT verifying key (the web process keeps the private half in a file).

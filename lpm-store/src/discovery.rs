@@ -4,10 +4,11 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
-use lpm_core::ids::{DiscoveryId, HostId};
-use lpm_core::net::{Cidr, Port};
+use lpm_core::ids::{DiscoveryId, GroupId, HostId};
+use lpm_core::model::HostAddress;
+use lpm_core::net::{Cidr, Fqdn, Port};
 use lpm_core::ports::{Channel, Notice};
-use lpm_core::rbac::AdminProof;
+use lpm_core::rbac::{AdminProof, Scope};
 use serde::Serialize;
 
 use crate::audit::append;
@@ -55,8 +56,31 @@ pub struct DiscoveryResult {
     pub registered_host_id: Option<i64>,
 }
 
+/// Filters and order of the discovery list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiscoveryQuery {
+    /// Only runs in this state (`queued`, `running`, `succeeded`, `failed`, `cancelled`).
+    pub state: Option<String>,
+    /// Oldest first instead of newest first.
+    pub oldest_first: bool,
+}
+
+/// What registering a discovery result did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Registration {
+    /// The result.
+    pub result: i64,
+    /// The host it is registered as.
+    pub host: HostId,
+    /// Whether this call created the host (`false`: it was registered before, from this
+    /// result or by hand).
+    pub created: bool,
+}
+
 const RUN_COLUMNS: &str =
     "id, cidr, port, state, total, done, found, created_at, finished_at, error";
+
+const RESULT_COLUMNS: &str = "id, ip, port, fqdn, agent_version, registered_host_id";
 
 impl Store {
     /// Requests a scan (admin only) and wakes a worker (`discovery_enqueued`).
@@ -221,17 +245,21 @@ impl Store {
         ))
     }
 
-    /// A page of runs, newest first.
+    /// A page of runs, newest first (or oldest first), optionally in one state.
     pub async fn list_discoveries(
         &self,
+        query: &DiscoveryQuery,
         page: PageRequest,
     ) -> Result<Page<DiscoveryRun>, StoreError> {
+        let direction = if query.oldest_first { "ASC" } else { "DESC" };
+        let list_sql = format!(
+            "SELECT {RUN_COLUMNS} FROM discovery_runs WHERE ($1 IS NULL OR state = $1) ORDER BY id {direction} LIMIT $2 OFFSET $3"
+        );
         let (total, items) = with_db!(self, db => {
-            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM discovery_runs").fetch_one(db).await?;
-            let items: Vec<DiscoveryRun> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {RUN_COLUMNS} FROM discovery_runs ORDER BY id DESC LIMIT $1 OFFSET $2"
-            )))
-            .bind(page.limit()).bind(page.offset()).fetch_all(db).await?;
+            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM discovery_runs WHERE ($1 IS NULL OR state = $1)")
+                .bind(&query.state).fetch_one(db).await?;
+            let items: Vec<DiscoveryRun> = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+                .bind(&query.state).bind(page.limit()).bind(page.offset()).fetch_all(db).await?;
             (total, items)
         });
         Ok(Page {
@@ -240,6 +268,166 @@ impl Store {
             page: page.page(),
             per_page: page.per_page(),
         })
+    }
+
+    /// A run without its results.
+    pub async fn get_discovery_run(&self, id: DiscoveryId) -> Result<DiscoveryRun, StoreError> {
+        let run: Option<DiscoveryRun> = with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {RUN_COLUMNS} FROM discovery_runs WHERE id = $1")))
+                .bind(id.get()).fetch_optional(db).await?
+        });
+        run.ok_or(StoreError::NotFound { what: "discovery" })
+    }
+
+    /// A page of what a run found, in the order it was found; `registered` keeps only results
+    /// registered (`true`) or not yet (`false`).
+    pub async fn list_discovery_results(
+        &self,
+        id: DiscoveryId,
+        registered: Option<bool>,
+        page: PageRequest,
+    ) -> Result<Page<DiscoveryResult>, StoreError> {
+        self.get_discovery_run(id).await?;
+        const FILTER: &str =
+            "discovery_id = $1 AND ($2 IS NULL OR (registered_host_id IS NOT NULL) = $2)";
+        let list_sql = format!(
+            "SELECT {RESULT_COLUMNS} FROM discovery_results WHERE {FILTER} ORDER BY id LIMIT $3 OFFSET $4"
+        );
+        let (total, items) = with_db!(self, db => {
+            let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM discovery_results WHERE {FILTER}")))
+                .bind(id.get()).bind(registered).fetch_one(db).await?;
+            let items: Vec<DiscoveryResult> = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+                .bind(id.get()).bind(registered).bind(page.limit()).bind(page.offset()).fetch_all(db).await?;
+            (total, items)
+        });
+        Ok(Page {
+            items,
+            total,
+            page: page.page(),
+            per_page: page.per_page(),
+        })
+    }
+
+    /// The results of run `id` with these row ids; an id that is not one of its results is
+    /// not found.
+    pub async fn discovery_results(
+        &self,
+        id: DiscoveryId,
+        results: &[i64],
+    ) -> Result<Vec<DiscoveryResult>, StoreError> {
+        self.get_discovery_run(id).await?;
+        if results.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {RESULT_COLUMNS} FROM discovery_results WHERE discovery_id = $1 AND id IN ({}) ORDER BY id",
+            crate::fleet::join_ids(results.iter().copied())
+        );
+        let rows: Vec<DiscoveryResult> = with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.get()).fetch_all(db).await?
+        });
+        let mut wanted = results.to_vec();
+        wanted.sort_unstable();
+        wanted.dedup();
+        if rows.len() != wanted.len() {
+            return Err(StoreError::NotFound {
+                what: "discovery result",
+            });
+        }
+        Ok(rows)
+    }
+
+    /// Registers a result of run `id` as a host (admin only) through [`Store::create_host`], so
+    /// the host is audited and a worker is told, in `groups`. A result registered before, or
+    /// whose address or name already belongs to a host, is not registered again: it is linked
+    /// to that host and reported with `created: false`.
+    pub async fn register_discovery_result(
+        &self,
+        _admin: &AdminProof,
+        id: DiscoveryId,
+        result: i64,
+        groups: &[GroupId],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Registration, StoreError> {
+        let found = self
+            .discovery_results(id, &[result])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound {
+                what: "discovery result",
+            })?;
+        let ip: IpAddr = found.ip.parse().map_err(|_| {
+            StoreError::corrupt(format!("discovery result {result} ip {:?}", found.ip))
+        })?;
+        let port = u16::try_from(found.port)
+            .ok()
+            .and_then(|p| Port::new(p).ok())
+            .ok_or_else(|| {
+                StoreError::corrupt(format!("discovery result {result} port {}", found.port))
+            })?;
+        // A name the agent reported that is not a valid FQDN is left out: the address suffices.
+        let fqdn = found.fqdn.as_deref().and_then(|f| Fqdn::new(f).ok());
+        let existing = match found.registered_host_id {
+            Some(host) => self.host_id_if_exists(host).await?,
+            None => None,
+        };
+        let existing = match existing {
+            Some(host) => Some(host),
+            None => self.host_with_address(ip, port, fqdn.as_ref()).await?,
+        };
+        let (host, created) = match existing {
+            Some(host) => (host, false),
+            None => {
+                let address = HostAddress::new(fqdn.clone(), Some(ip), port)?;
+                // The admin proof stands for reaching every group.
+                match self
+                    .create_host(&Scope::system(), &address, groups, actor, now)
+                    .await
+                {
+                    Ok(host) => (host.id, true),
+                    // Registered meanwhile (by hand, or by a concurrent request).
+                    Err(StoreError::Conflict { .. }) => (
+                        self.host_with_address(ip, port, fqdn.as_ref())
+                            .await?
+                            .ok_or(StoreError::Conflict { what: "host" })?,
+                        false,
+                    ),
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        self.mark_discovery_registered(result, host).await?;
+        Ok(Registration {
+            result,
+            host,
+            created,
+        })
+    }
+
+    async fn host_id_if_exists(&self, host: i64) -> Result<Option<HostId>, StoreError> {
+        let found: Option<i64> = with_db!(self, db => {
+            sqlx::query_scalar("SELECT id FROM hosts WHERE id = $1").bind(host).fetch_optional(db).await?
+        });
+        found.map(HostId::new).transpose().map_err(StoreError::from)
+    }
+
+    /// The host registered at this address and port, or under this name.
+    async fn host_with_address(
+        &self,
+        ip: IpAddr,
+        port: Port,
+        fqdn: Option<&Fqdn>,
+    ) -> Result<Option<HostId>, StoreError> {
+        let found: Option<i64> = with_db!(self, db => {
+            sqlx::query_scalar(
+                "SELECT id FROM hosts WHERE (ip = $1 AND port = $2) OR ($3 IS NOT NULL AND fqdn = $3) ORDER BY id LIMIT 1",
+            )
+            .bind(ip.to_string()).bind(i64::from(port.get())).bind(fqdn.map(Fqdn::as_str))
+            .fetch_optional(db).await?
+        });
+        found.map(HostId::new).transpose().map_err(StoreError::from)
     }
 
     /// Notes that a result was registered as a host.

@@ -182,11 +182,14 @@ impl Store {
         let patches = serde_json::to_string(&report.patches).map_err(StoreError::corrupt)?;
         let count = report.patches.len() as i64;
         let security = report.patches.iter().filter(|p| p.security).count() as i64;
-        let critical = report
-            .patches
-            .iter()
-            .filter(|p| p.severity == Severity::Critical)
-            .count() as i64;
+        let of_severity = |severity: Severity| {
+            report
+                .patches
+                .iter()
+                .filter(|p| p.severity == severity)
+                .count() as i64
+        };
+        let critical = of_severity(Severity::Critical);
         // The worst severity among the patches that fix each CVE.
         let mut cves: Vec<(String, Severity)> = Vec::new();
         for patch in &report.patches {
@@ -202,9 +205,12 @@ impl Store {
         with_tx!(tx, t => {
             let n = sqlx::query(
                 "UPDATE hosts SET pending_patches = $2, pending_security = $3, pending_critical = $4, \
-                 last_patch_poll_at = $5, last_seen_at = $5 WHERE id = $1",
+                 last_patch_poll_at = $5, last_seen_at = $5, pending_important = $6, pending_moderate = $7, \
+                 pending_low = $8, pending_unknown = $9 WHERE id = $1",
             )
             .bind(host.get()).bind(count).bind(security).bind(critical).bind(now)
+            .bind(of_severity(Severity::Important)).bind(of_severity(Severity::Moderate))
+            .bind(of_severity(Severity::Low)).bind(of_severity(Severity::Unknown))
             .execute(&mut **t).await?.rows_affected();
             if n == 0 {
                 return Err(StoreError::NotFound { what: "host" });
@@ -346,10 +352,36 @@ pub struct FleetStatus {
     pub polled: i64,
     /// `fully_patched / polled` as a percentage; `None` before any poll.
     pub compliance_pct: Option<f64>,
+    /// Hosts that answer (`healthy` or `degraded`) and whose patches were polled: the
+    /// denominator of security compliance.
+    pub reachable_polled: i64,
+    /// Of those, hosts with no pending security update.
+    pub security_compliant: i64,
+    /// Pending updates summed over the hosts, per severity.
+    pub pending: PendingBySeverity,
+}
+
+/// Pending updates per severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PendingBySeverity {
+    /// Critical.
+    pub critical: i64,
+    /// Important.
+    pub important: i64,
+    /// Moderate.
+    pub moderate: i64,
+    /// Low.
+    pub low: i64,
+    /// Not rated.
+    pub unknown: i64,
 }
 
 /// hosts, fully patched, with security updates, with critical updates, reboot required, polled.
 type FleetTotals = (i64, i64, i64, i64, i64, i64);
+
+/// Reachable and polled, security compliant, then pending critical, important, moderate, low,
+/// unknown.
+type SeverityTotals = (i64, i64, i64, i64, i64, i64, i64);
 
 impl Store {
     /// Aggregates over the hosts in scope.
@@ -366,11 +398,25 @@ impl Store {
              COALESCE(SUM(CASE WHEN h.last_patch_poll_at IS NOT NULL THEN 1 ELSE 0 END), 0) \
              FROM hosts h WHERE {filter}"
         );
-        let (statuses, totals): (Vec<(String, i64)>, FleetTotals) = with_db!(self, db => {
+        // SUM over BIGINT is NUMERIC on PostgreSQL: cast back.
+        let severity_sql = format!(
+            "SELECT \
+             COALESCE(SUM(CASE WHEN h.status IN ('healthy', 'degraded') AND h.last_patch_poll_at IS NOT NULL THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN h.status IN ('healthy', 'degraded') AND h.last_patch_poll_at IS NOT NULL \
+                          AND h.pending_security = 0 THEN 1 ELSE 0 END), 0), \
+             CAST(COALESCE(SUM(h.pending_critical), 0) AS BIGINT), CAST(COALESCE(SUM(h.pending_important), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(h.pending_moderate), 0) AS BIGINT), CAST(COALESCE(SUM(h.pending_low), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(h.pending_unknown), 0) AS BIGINT) \
+             FROM hosts h WHERE {filter}"
+        );
+        let (statuses, totals, severity): (Vec<(String, i64)>, FleetTotals, SeverityTotals) = with_db!(self, db => {
             let statuses = sqlx::query_as(sqlx::AssertSqlSafe(by_status_sql)).fetch_all(db).await?;
             let totals = sqlx::query_as(sqlx::AssertSqlSafe(totals_sql)).fetch_one(db).await?;
-            (statuses, totals)
+            let severity = sqlx::query_as(sqlx::AssertSqlSafe(severity_sql)).fetch_one(db).await?;
+            (statuses, totals, severity)
         });
+        let (reachable_polled, security_compliant, critical, important, moderate, low, unknown) =
+            severity;
         let (
             hosts,
             fully_patched,
@@ -388,6 +434,15 @@ impl Store {
             reboot_required,
             polled,
             compliance_pct: (polled > 0).then(|| 100.0 * fully_patched as f64 / polled as f64),
+            reachable_polled,
+            security_compliant,
+            pending: PendingBySeverity {
+                critical,
+                important,
+                moderate,
+                low,
+                unknown,
+            },
         })
     }
 }

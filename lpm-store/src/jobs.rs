@@ -1,5 +1,5 @@
-//! Patch jobs: creating a job with its per-host rows, reading and listing them in scope, and
-//! cancelling.
+//! Patch jobs: creating a job with its per-host rows, reading and listing them in scope, their
+//! event log, cancelling, and planning a rollback.
 
 use chrono::{DateTime, Utc};
 use lpm_core::agent::PackageChange;
@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::audit::append;
 use crate::fleet::{join_ids, scope_sql};
-use crate::{Actor, Page, PageRequest, Store, StoreError, Tx, ts, with_db, with_tx};
+use crate::{Actor, Direction, Page, PageRequest, Store, StoreError, Tx, ts, with_db, with_tx};
 
 /// One host of a new job and when it becomes due.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +57,8 @@ pub struct JobSummary {
     pub parent: Option<JobId>,
     /// Who created it.
     pub created_by: Option<UserId>,
+    /// Their username (`None` for the system, or once the user is deleted).
+    pub created_by_name: Option<String>,
     /// When.
     pub created_at: DateTime<Utc>,
     /// When the first host started.
@@ -76,6 +78,8 @@ pub struct JobHostRecord {
     pub job: JobId,
     /// The host.
     pub host: HostId,
+    /// The host's name (FQDN, else address), where the read provides it.
+    pub host_name: Option<String>,
     /// Its state.
     pub state: JobHostState,
     /// When it becomes due.
@@ -117,13 +121,85 @@ pub struct JobDetail {
     pub hosts: Vec<JobHostRecord>,
 }
 
-/// Filters for the job list.
+/// Filters and order of the job list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobQuery {
     /// Only this state.
     pub state: Option<JobState>,
     /// Only this kind.
     pub kind: Option<JobKind>,
+    /// Only jobs with a row for this host.
+    pub host: Option<HostId>,
+    /// Only jobs this user created.
+    pub created_by: Option<UserId>,
+    /// Created at or after.
+    pub since: Option<DateTime<Utc>>,
+    /// Created before.
+    pub until: Option<DateTime<Utc>>,
+    /// Order; `None` is newest first.
+    pub sort: Option<(JobSort, Direction)>,
+}
+
+/// What the job list sorts by (ties broken by id, newest first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JobSort {
+    /// Creation time.
+    #[default]
+    Created,
+    /// State word.
+    State,
+}
+
+impl JobSort {
+    fn column(self) -> &'static str {
+        match self {
+            JobSort::Created => "j.created_at",
+            JobSort::State => "j.state",
+        }
+    }
+}
+
+/// One entry of a job's event log: the job's creation, a cancel request, the job starting and
+/// settling, and a host row's retries, waits, failures and cancellation. A row's plain path
+/// (sent, accepted, succeeded) is not logged: its times are on the row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct JobEventRecord {
+    /// Its id (events are ordered by it).
+    pub id: i64,
+    /// The job.
+    pub job_id: i64,
+    /// The host row, for a host-level event; `None` for the job itself.
+    pub job_host_id: Option<i64>,
+    /// The host, for a host-level event.
+    pub host_id: Option<i64>,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The new state word: a job state for job-level events, a job-host state otherwise.
+    pub state: String,
+    /// The row's attempt number at the time (0 before the first claim; job-level: 0).
+    pub attempt: i64,
+    /// Why a row waits, what went wrong, or who acted.
+    pub message: Option<String>,
+}
+
+/// What a rollback of a finished job would cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RollbackPlan {
+    /// The job has not finished: nothing can be rolled back yet.
+    NotFinished(JobState),
+    /// No host recorded a package change: there is nothing to roll back.
+    NothingChanged,
+    /// The hosts whose packages the job changed.
+    Hosts(Vec<HostId>),
+}
+
+/// How many jobs in scope are under way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ActiveJobs {
+    /// Waiting for their first host to start.
+    pub queued: i64,
+    /// At least one host started and not all finished.
+    pub running: i64,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -135,13 +211,17 @@ struct JobRow {
     options: String,
     parent_job_id: Option<i64>,
     created_by: Option<i64>,
+    created_by_name: Option<String>,
     created_at: DateTime<Utc>,
     started_at: Option<DateTime<Utc>>,
     finished_at: Option<DateTime<Utc>>,
     host_count: i64,
 }
 
+/// The columns of a job read `FROM patch_jobs j`; the creator's name is a subquery, so any
+/// query over `patch_jobs j` can use them without a join.
 const JOB_COLUMNS: &str = "j.id, j.kind, j.state, j.schedule, j.options, j.parent_job_id, j.created_by, \
+                           (SELECT u.username FROM users u WHERE u.id = j.created_by) AS created_by_name, \
                            j.created_at, j.started_at, j.finished_at, j.host_count";
 
 impl TryFrom<JobRow> for JobSummary {
@@ -155,6 +235,7 @@ impl TryFrom<JobRow> for JobSummary {
             options: serde_json::from_str(&r.options).map_err(StoreError::corrupt)?,
             parent: r.parent_job_id.map(JobId::new).transpose()?,
             created_by: r.created_by.map(UserId::new).transpose()?,
+            created_by_name: r.created_by_name,
             created_at: r.created_at,
             started_at: r.started_at,
             finished_at: r.finished_at,
@@ -168,6 +249,8 @@ pub(crate) struct JobHostRow {
     id: i64,
     job_id: i64,
     host_id: i64,
+    #[sqlx(default)]
+    host_name: Option<String>,
     state: String,
     due_at: Option<DateTime<Utc>>,
     waiting_reason: Option<String>,
@@ -196,6 +279,7 @@ impl TryFrom<JobHostRow> for JobHostRecord {
             id: JobHostId::new(r.id)?,
             job: JobId::new(r.job_id)?,
             host: HostId::new(r.host_id)?,
+            host_name: r.host_name,
             state: r.state.parse()?,
             due_at: r.due_at,
             waiting_reason: r.waiting_reason,
@@ -304,6 +388,14 @@ impl Store {
                 _ => StoreError::Database(e),
             })?
         });
+        log_event(
+            &mut tx,
+            id,
+            now,
+            JobState::Queued.as_str(),
+            &format!("created by {} for {} host(s)", actor.name, hosts.len()),
+        )
+        .await?;
         for target in &job.targets {
             with_tx!(tx, t => {
                 sqlx::query(
@@ -345,7 +437,8 @@ impl Store {
     /// A job and its rows for hosts in scope; a job with no host in scope is not found.
     pub async fn get_job(&self, scope: &Scope, id: JobId) -> Result<JobDetail, StoreError> {
         let rows_sql = format!(
-            "SELECT {JOB_HOST_COLUMNS} FROM patch_job_hosts r WHERE r.job_id = $1 AND {} ORDER BY r.id",
+            "SELECT {JOB_HOST_COLUMNS}, COALESCE(h.fqdn, h.ip) AS host_name \
+             FROM patch_job_hosts r JOIN hosts h ON h.id = r.host_id WHERE r.job_id = $1 AND {} ORDER BY r.id",
             scope_sql(scope, "r.host_id")
         );
         let (job, rows): (Option<JobRow>, Vec<JobHostRow>) = with_db!(self, db => {
@@ -368,28 +461,44 @@ impl Store {
         }
     }
 
-    /// A page of the jobs touching at least one host in scope, newest first.
+    /// A page of the jobs touching at least one host in scope, filtered and sorted by `query`
+    /// (newest first by default).
     pub async fn list_jobs(
         &self,
         scope: &Scope,
         query: &JobQuery,
         page: PageRequest,
     ) -> Result<Page<JobSummary>, StoreError> {
+        // Every parameter is always bound; a NULL one disables its clause.
         let filter = format!(
             "($1 IS NULL OR j.state = $1) AND ($2 IS NULL OR j.kind = $2) \
+             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM patch_job_hosts fr WHERE fr.job_id = j.id AND fr.host_id = $3)) \
+             AND ($4 IS NULL OR j.created_by = $4) AND ($5 IS NULL OR j.created_at >= $5) \
+             AND ($6 IS NULL OR j.created_at < $6) \
              AND EXISTS (SELECT 1 FROM patch_job_hosts r WHERE r.job_id = j.id AND {})",
             scope_sql(scope, "r.host_id")
         );
+        let order = match query.sort {
+            None => "j.id DESC".to_owned(),
+            Some((sort, direction)) => format!("{} {}, j.id DESC", sort.column(), direction.sql()),
+        };
         let count_sql = format!("SELECT COUNT(*) FROM patch_jobs j WHERE {filter}");
         let list_sql = format!(
-            "SELECT {JOB_COLUMNS} FROM patch_jobs j WHERE {filter} ORDER BY j.id DESC LIMIT $3 OFFSET $4"
+            "SELECT {JOB_COLUMNS} FROM patch_jobs j WHERE {filter} ORDER BY {order} LIMIT $7 OFFSET $8"
         );
         let state = query.state.map(JobState::as_str);
         let kind = query.kind.map(JobKind::as_str);
+        let host = query.host.map(HostId::get);
+        let created_by = query.created_by.map(UserId::get);
+        let since = query.since.map(ts);
+        let until = query.until.map(ts);
         let (total, rows): (i64, Vec<JobRow>) = with_db!(self, db => {
-            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(state).bind(kind).fetch_one(db).await?;
+            let total = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+                .bind(state).bind(kind).bind(host).bind(created_by).bind(since).bind(until)
+                .fetch_one(db).await?;
             let rows = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
-                .bind(state).bind(kind).bind(page.limit()).bind(page.offset())
+                .bind(state).bind(kind).bind(host).bind(created_by).bind(since).bind(until)
+                .bind(page.limit()).bind(page.offset())
                 .fetch_all(db).await?;
             (total, rows)
         });
@@ -402,6 +511,120 @@ impl Store {
             total,
             page: page.page(),
             per_page: page.per_page(),
+        })
+    }
+
+    /// A page of a job's event log: the job's own events and those of its rows for hosts in
+    /// scope, oldest first (or newest first). A job with no host in scope is not found.
+    pub async fn list_job_events(
+        &self,
+        scope: &Scope,
+        id: JobId,
+        newest_first: bool,
+        page: PageRequest,
+    ) -> Result<Page<JobEventRecord>, StoreError> {
+        self.require_visible_job(scope, id).await?;
+        // A row's events show while the row exists (a deleted host's go with its rows).
+        let filter = format!(
+            "e.job_id = $1 AND (e.job_host_id IS NULL OR EXISTS \
+             (SELECT 1 FROM patch_job_hosts r WHERE r.id = e.job_host_id AND {}))",
+            scope_sql(scope, "r.host_id")
+        );
+        let direction = if newest_first { "DESC" } else { "ASC" };
+        let count_sql = format!("SELECT COUNT(*) FROM job_events e WHERE {filter}");
+        let list_sql = format!(
+            "SELECT e.id, e.job_id, e.job_host_id, e.host_id, e.at, e.state, e.attempt, e.message \
+             FROM job_events e WHERE {filter} ORDER BY e.id {direction} LIMIT $2 OFFSET $3"
+        );
+        let (total, items) = with_db!(self, db => {
+            let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql)).bind(id.get()).fetch_one(db).await?;
+            let items: Vec<JobEventRecord> = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
+                .bind(id.get()).bind(page.limit()).bind(page.offset())
+                .fetch_all(db).await?;
+            (total, items)
+        });
+        Ok(Page {
+            items,
+            total,
+            page: page.page(),
+            per_page: page.per_page(),
+        })
+    }
+
+    /// Not found unless the job has a row for a host in scope (the rule of [`Store::get_job`],
+    /// without loading the rows).
+    async fn require_visible_job(&self, scope: &Scope, id: JobId) -> Result<(), StoreError> {
+        let sql = format!(
+            "SELECT r.id FROM patch_job_hosts r WHERE r.job_id = $1 AND {} LIMIT 1",
+            scope_sql(scope, "r.host_id")
+        );
+        let row: Option<i64> = with_db!(self, db => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(id.get()).fetch_optional(db).await?
+        });
+        row.map(|_| ()).ok_or(StoreError::NotFound { what: "job" })
+    }
+
+    /// What rolling back a job would cover (SDD §6.5): the hosts whose packages it changed.
+    /// The caller must reach every one of them ([`StoreError::OutOfScope`] otherwise); a job
+    /// with no host in scope is not found.
+    pub async fn plan_rollback(
+        &self,
+        scope: &Scope,
+        id: JobId,
+    ) -> Result<RollbackPlan, StoreError> {
+        self.require_visible_job(scope, id).await?;
+        let sql = format!(
+            "SELECT r.host_id, r.changes, CASE WHEN {} THEN 1 ELSE 0 END AS visible \
+             FROM patch_job_hosts r WHERE r.job_id = $1 ORDER BY r.host_id",
+            scope_sql(scope, "r.host_id")
+        );
+        let (state, rows): (Option<String>, Vec<RowChanges>) = with_db!(self, db => {
+            let state = sqlx::query_scalar("SELECT state FROM patch_jobs WHERE id = $1")
+                .bind(id.get()).fetch_optional(db).await?;
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id.get()).fetch_all(db).await?;
+            (state, rows)
+        });
+        let state: JobState = state.ok_or(StoreError::NotFound { what: "job" })?.parse()?;
+        if !state.is_terminal() {
+            return Ok(RollbackPlan::NotFinished(state));
+        }
+        let mut hosts = Vec::new();
+        for (host, changes, visible) in rows {
+            let changes: Vec<PackageChange> = json_column(changes.as_deref())?.unwrap_or_default();
+            if changes.is_empty() {
+                continue;
+            }
+            if visible == 0 {
+                return Err(StoreError::OutOfScope { what: "rollback" });
+            }
+            hosts.push(HostId::new(host)?);
+        }
+        Ok(if hosts.is_empty() {
+            RollbackPlan::NothingChanged
+        } else {
+            RollbackPlan::Hosts(hosts)
+        })
+    }
+
+    /// How many jobs touching hosts in scope are queued and running (for the dashboard).
+    pub async fn active_jobs(&self, scope: &Scope) -> Result<ActiveJobs, StoreError> {
+        let sql = format!(
+            "SELECT j.state, COUNT(*) FROM patch_jobs j WHERE j.state IN ('queued', 'running') \
+             AND EXISTS (SELECT 1 FROM patch_job_hosts r WHERE r.job_id = j.id AND {}) GROUP BY j.state",
+            scope_sql(scope, "r.host_id")
+        );
+        let counts: Vec<(String, i64)> = with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?
+        });
+        let count = |state: JobState| {
+            counts
+                .iter()
+                .find(|(s, _)| s == state.as_str())
+                .map_or(0, |(_, n)| *n)
+        };
+        Ok(ActiveJobs {
+            queued: count(JobState::Queued),
+            running: count(JobState::Running),
         })
     }
 
@@ -446,14 +669,24 @@ impl Store {
             tracing::debug!(job = %id, "cancel refused: {e}");
             StoreError::from(e)
         })?;
-        with_tx!(tx, t => {
+        let sent: i64 = with_tx!(tx, t => {
             sqlx::query("UPDATE patch_jobs SET state = $2, cancelled_by = $3 WHERE id = $1")
                 .bind(id.get())
                 .bind(next.as_str())
                 .bind(actor.user.map(UserId::get))
                 .execute(&mut **t)
                 .await?;
+            sqlx::query_scalar("SELECT COUNT(*) FROM patch_job_hosts WHERE job_id = $1 AND state IN ('dispatched', 'running')")
+                .bind(id.get())
+                .fetch_one(&mut **t)
+                .await?
         });
+        let message = format!(
+            "cancel requested by {}: {} waiting row(s) stopped, {sent} row(s) already sent run to their end",
+            actor.name,
+            cancelled.len()
+        );
+        log_event(&mut tx, id.get(), now, next.as_str(), &message).await?;
         for (row, host) in &cancelled {
             emit(
                 &mut tx,
@@ -479,6 +712,30 @@ impl Store {
         tx.commit().await?;
         Ok(cancelled.len() as u64)
     }
+}
+
+/// A row's host, its package changes (JSON) and whether the caller reaches the host (1 or 0).
+type RowChanges = (i64, Option<String>, i32);
+
+/// Writes a job-level event (host rows log theirs through triggers, see the `job_events`
+/// migration).
+async fn log_event(
+    tx: &mut Tx,
+    job: i64,
+    at: DateTime<Utc>,
+    state: &str,
+    message: &str,
+) -> Result<(), StoreError> {
+    with_tx!(tx, t => {
+        sqlx::query("INSERT INTO job_events (job_id, at, state, message) VALUES ($1, $2, $3, $4)")
+            .bind(job)
+            .bind(ts(at))
+            .bind(state)
+            .bind(message)
+            .execute(&mut **t)
+            .await?;
+    });
+    Ok(())
 }
 
 /// Reads a job's state and when it was settled, locking the row on PostgreSQL (take it after

@@ -12,7 +12,7 @@
 use chrono::{DateTime, Duration, Utc};
 use lpm_core::ids::{HostId, JobHostId, JobId};
 use lpm_core::job::{JobHostState, JobState};
-use lpm_core::ports::{ClaimedWork, HostOutcome, JobQueue, Lease, QueueError};
+use lpm_core::ports::{ClaimedWork, HostOutcome, JobQueue, Lease, QueueError, WaitingRow};
 
 use crate::fleet::join_ids;
 use crate::jobs::{JobEvent, UNFINISHED_ROW, emit, lock_job_state, settle_if_done};
@@ -40,6 +40,8 @@ struct ClaimRow {
     retries: i64,
     patch_retries: i64,
     kind: String,
+    schedule: String,
+    parent_job_id: Option<i64>,
     options: String,
 }
 
@@ -86,7 +88,7 @@ impl Store {
         // The rows are leased to us now, so reading their details separately is consistent.
         let detail_sql = format!(
             "SELECT r.id, r.job_id, r.host_id, r.state, r.attempt, r.lease_expires_at, r.idempotency_key, r.agent_job_id, \
-             r.retries, r.patch_retries, j.kind, j.options \
+             r.retries, r.patch_retries, j.kind, j.schedule, j.parent_job_id, j.options \
              FROM patch_job_hosts r JOIN patch_jobs j ON j.id = r.job_id WHERE r.id IN ({}) AND r.lease_owner = $1 ORDER BY r.id",
             join_ids(ids.iter().map(|(id,)| *id))
         );
@@ -105,6 +107,8 @@ impl Store {
                     job: JobId::new(r.job_id)?,
                     host: HostId::new(r.host_id)?,
                     kind: r.kind.parse()?,
+                    schedule: r.schedule.parse()?,
+                    parent: r.parent_job_id.map(JobId::new).transpose()?,
                     options: serde_json::from_str(&r.options).map_err(StoreError::corrupt)?,
                     state: r.state.parse()?,
                     idempotency_key: r.idempotency_key,
@@ -329,6 +333,33 @@ impl Store {
         patch_retry: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        self.retry(lease, due_at, error, patch_retry, false, now)
+            .await
+    }
+
+    /// Schedules another attempt after a transient failure whose outcome on the agent is
+    /// unknown (a timeout after the request was sent): like [`Store::retry_later`], but the
+    /// idempotency key stays, so the next attempt asks the agent for the key's job first and
+    /// resends under the same key.
+    pub async fn retry_later_keeping_key(
+        &self,
+        lease: &Lease,
+        due_at: DateTime<Utc>,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.retry(lease, due_at, error, false, true, now).await
+    }
+
+    async fn retry(
+        &self,
+        lease: &Lease,
+        due_at: DateTime<Utc>,
+        error: &str,
+        patch_retry: bool,
+        keep_key: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let (job, host, state) = fenced(&mut tx, lease).await?;
         let next = state.retry_later()?;
@@ -337,9 +368,14 @@ impl Store {
         } else {
             "retries = retries + 1"
         };
+        let key = if keep_key {
+            ""
+        } else {
+            "idempotency_key = NULL, "
+        };
         let sql = format!(
             "UPDATE patch_job_hosts SET state = $2, due_at = $3, error = $4, {counter}, agent_job_id = NULL, \
-             idempotency_key = NULL, lease_owner = NULL, lease_expires_at = NULL, updated_at = $5 WHERE id = $1"
+             {key}lease_owner = NULL, lease_expires_at = NULL, updated_at = $5 WHERE id = $1"
         );
         with_tx!(tx, t => {
             sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -527,6 +563,113 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Lets go of a lease at once (a worker stopping): an unsent row (`queued`,
+    /// `retry_waiting`) is unleased and claimable again as it was; a row already sent keeps its
+    /// state and key with its lease lapsed now, so the next claim resumes it by key.
+    pub async fn relinquish(&self, lease: &Lease, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let updated = with_db!(self, db => {
+            sqlx::query(
+                "UPDATE patch_job_hosts SET updated_at = $4, \
+                 lease_owner = CASE WHEN state IN ('queued', 'retry_waiting') THEN NULL ELSE lease_owner END, \
+                 lease_expires_at = CASE WHEN state IN ('queued', 'retry_waiting') THEN NULL ELSE $4 END \
+                 WHERE id = $1 AND attempt = $2 AND lease_owner = $3 \
+                 AND state IN ('queued', 'retry_waiting', 'dispatched', 'running')",
+            )
+            .bind(lease.job_host.get())
+            .bind(lease.attempt)
+            .bind(&lease.owner)
+            .bind(ts(now))
+            .execute(db)
+            .await?
+            .rows_affected()
+        });
+        if updated == 0 {
+            return Err(StoreError::StaleLease {
+                job_host: lease.job_host.get(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The earliest instant at which a claim may find work: an unleased row falling due, a
+    /// leased waiting row's lease lapsing, or an in-flight row's lease lapsing.
+    pub async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let (waiting, inflight): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = with_db!(self, db => {
+            let waiting = sqlx::query_scalar(
+                "SELECT MIN(CASE WHEN lease_expires_at IS NOT NULL AND lease_expires_at > due_at \
+                 THEN lease_expires_at ELSE due_at END) FROM patch_job_hosts \
+                 WHERE state IN ('queued', 'retry_waiting') AND due_at IS NOT NULL",
+            )
+            .fetch_one(db)
+            .await?;
+            let inflight = sqlx::query_scalar(
+                "SELECT MIN(lease_expires_at) FROM patch_job_hosts WHERE state IN ('dispatched', 'running')",
+            )
+            .fetch_one(db)
+            .await?;
+            (waiting, inflight)
+        });
+        Ok(match (waiting, inflight) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        })
+    }
+
+    /// Unleased `queued` rows of jobs that wait for windows, oldest first: what the scheduler
+    /// keeps due at each host's next window.
+    pub async fn awaiting_window(&self, limit: u32) -> Result<Vec<WaitingRow>, StoreError> {
+        /// Row id, host id, due time, waiting reason.
+        type Waiting = (i64, i64, Option<DateTime<Utc>>, Option<String>);
+        let rows: Vec<Waiting> = with_db!(self, db => {
+            sqlx::query_as(
+                "SELECT r.id, r.host_id, r.due_at, r.waiting_reason FROM patch_job_hosts r \
+                 JOIN patch_jobs j ON j.id = r.job_id \
+                 WHERE r.state = 'queued' AND r.lease_owner IS NULL AND j.schedule = 'next_window' \
+                 ORDER BY r.id LIMIT $1",
+            )
+            .bind(i64::from(limit))
+            .fetch_all(db)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(id, host, due_at, waiting_reason)| {
+                Ok(WaitingRow {
+                    job_host: JobHostId::new(id)?,
+                    host: HostId::new(host)?,
+                    due_at,
+                    waiting_reason,
+                })
+            })
+            .collect()
+    }
+
+    /// Sets when an unleased `queued` row is due and why it waits; `false` when it was claimed,
+    /// cancelled or changed meanwhile.
+    pub async fn set_due(
+        &self,
+        row: JobHostId,
+        due_at: Option<DateTime<Utc>>,
+        waiting_reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let updated = with_db!(self, db => {
+            sqlx::query(
+                "UPDATE patch_job_hosts SET due_at = $2, waiting_reason = $3, updated_at = $4 \
+                 WHERE id = $1 AND state = 'queued' AND lease_owner IS NULL",
+            )
+            .bind(row.get())
+            .bind(due_at.map(ts))
+            .bind(waiting_reason)
+            .bind(ts(now))
+            .execute(db)
+            .await?
+            .rows_affected()
+        });
+        Ok(updated == 1)
+    }
+}
+
 fn row_event(job: i64, lease: &Lease, host: i64, state: JobHostState) -> JobEvent {
     JobEvent {
         job_id: job,
@@ -646,5 +789,73 @@ impl JobQueue for Store {
         now: DateTime<Utc>,
     ) -> Result<(), QueueError> {
         Ok(Store::complete(self, lease, outcome, now).await?)
+    }
+
+    async fn record_dispatches(
+        &self,
+        batch: &[(Lease, String)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Result<(), QueueError>>, QueueError> {
+        Ok(Store::record_dispatches(self, batch, now)
+            .await?
+            .into_iter()
+            .map(|r| r.map_err(QueueError::from))
+            .collect())
+    }
+
+    async fn retry_later_keeping_key(
+        &self,
+        lease: &Lease,
+        due_at: DateTime<Utc>,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), QueueError> {
+        Ok(Store::retry_later_keeping_key(self, lease, due_at, error, now).await?)
+    }
+
+    async fn record_progress(
+        &self,
+        lease: &Lease,
+        progress: u8,
+        log_tail: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), QueueError> {
+        Ok(Store::record_progress(self, lease, progress, log_tail, now).await?)
+    }
+
+    async fn release(
+        &self,
+        lease: &Lease,
+        due_at: Option<DateTime<Utc>>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), QueueError> {
+        Ok(Store::release(self, lease, due_at, reason, now).await?)
+    }
+
+    async fn relinquish(&self, lease: &Lease, now: DateTime<Utc>) -> Result<(), QueueError> {
+        Ok(Store::relinquish(self, lease, now).await?)
+    }
+
+    async fn next_due_at(&self) -> Result<Option<DateTime<Utc>>, QueueError> {
+        Ok(Store::next_due_at(self).await?)
+    }
+
+    async fn awaiting_window(&self, limit: u32) -> Result<Vec<WaitingRow>, QueueError> {
+        Ok(Store::awaiting_window(self, limit).await?)
+    }
+
+    async fn set_due(
+        &self,
+        row: JobHostId,
+        due_at: Option<DateTime<Utc>>,
+        waiting_reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, QueueError> {
+        Ok(Store::set_due(self, row, due_at, waiting_reason, now).await?)
+    }
+
+    async fn settle_finished_jobs(&self, now: DateTime<Utc>) -> Result<u64, QueueError> {
+        Ok(Store::settle_finished_jobs(self, now).await?)
     }
 }

@@ -34,6 +34,8 @@ pub struct PruneReport {
     pub patch_snapshots: u64,
     /// Finished jobs (their host rows go with them).
     pub jobs: u64,
+    /// Event log entries of those jobs.
+    pub job_events: u64,
     /// Finished discovery runs (their results go with them).
     pub discovery_runs: u64,
     /// Compact history rows.
@@ -62,6 +64,12 @@ impl Store {
                 .bind(op_cutoff).execute(db).await?.rows_affected()
                 + sqlx::query("DELETE FROM host_package_data WHERE collected_at < $1")
                     .bind(op_cutoff).execute(db).await?.rows_affected();
+            // Events first: they have no foreign key to cascade from their job.
+            report.job_events = sqlx::query(
+                "DELETE FROM job_events WHERE job_id IN (SELECT id FROM patch_jobs WHERE finished_at < $1 \
+                 AND state IN ('succeeded', 'partially_failed', 'failed', 'cancelled'))",
+            )
+            .bind(op_cutoff).execute(db).await?.rows_affected();
             report.jobs = sqlx::query(
                 "DELETE FROM patch_jobs WHERE finished_at < $1 AND state IN ('succeeded', 'partially_failed', 'failed', 'cancelled')",
             )

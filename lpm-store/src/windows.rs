@@ -90,6 +90,13 @@ struct WindowRow {
     created_at: DateTime<Utc>,
 }
 
+#[derive(Debug, sqlx::FromRow)]
+struct NamedWindowRow {
+    #[sqlx(flatten)]
+    window: WindowRow,
+    host_name: String,
+}
+
 impl TryFrom<WindowRow> for StoredWindow {
     type Error = StoreError;
     fn try_from(r: WindowRow) -> Result<Self, StoreError> {
@@ -296,6 +303,25 @@ impl Store {
             page: page.page(),
             per_page: page.per_page(),
         })
+    }
+
+    /// Every window of every host in scope, with the host's name (FQDN, else address), by
+    /// host then id: what the dashboard's "upcoming windows" is computed from.
+    pub async fn windows_in_scope(
+        &self,
+        scope: &Scope,
+    ) -> Result<Vec<(StoredWindow, String)>, StoreError> {
+        let sql = format!(
+            "SELECT w.id, w.host_id, w.name, w.spec, w.created_at, COALESCE(h.fqdn, h.ip) AS host_name \
+             FROM maintenance_windows w JOIN hosts h ON h.id = w.host_id WHERE {} ORDER BY w.host_id, w.id",
+            scope_sql(scope, "h.id")
+        );
+        let rows: Vec<NamedWindowRow> = with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?
+        });
+        rows.into_iter()
+            .map(|r| Ok((StoredWindow::try_from(r.window)?, r.host_name)))
+            .collect()
     }
 
     /// Deletes a window of a host in scope.

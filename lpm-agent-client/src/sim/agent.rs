@@ -193,6 +193,21 @@ impl SimEnv {
     }
 }
 
+/// A request as the agent received it (before any injected fault), for tests that count
+/// attempts or measure dispatch latency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// When it arrived (the agent's clock).
+    pub at: DateTime<Utc>,
+    /// `GET`, `POST` ...
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+}
+
+/// Requests kept per agent; the oldest go first.
+const REQUEST_LOG_LIMIT: usize = 10_000;
+
 /// The per-agent state shared by its tasks.
 pub(crate) struct AgentShared {
     pub(crate) env: Arc<SimEnv>,
@@ -205,6 +220,7 @@ pub(crate) struct AgentShared {
     faults_changed: watch::Sender<u64>,
     pub(crate) shutdown: CancellationToken,
     boot: Mutex<CancellationToken>,
+    requests: Mutex<Vec<RequestRecord>>,
 }
 
 impl fmt::Debug for AgentShared {
@@ -369,6 +385,7 @@ impl SimAgent {
             faults_changed: watch::Sender::new(0),
             shutdown,
             boot: Mutex::new(boot.clone()),
+            requests: Mutex::new(Vec::new()),
         });
         tokio::spawn(accept_loop(shared.clone(), listener, boot));
         Ok(Self { shared })
@@ -467,6 +484,25 @@ impl SimAgent {
         self.shared.state().boots
     }
 
+    /// The requests received, oldest first (the last 10,000): every request that got as far
+    /// as HTTP, including those answered with an injected fault.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        self.shared
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
     /// Whether it serves requests now (not down or starting after a reboot).
     pub fn is_up(&self) -> bool {
         self.shared.state().power == Power::Up
@@ -551,6 +587,21 @@ async fn handle(
     shared: Arc<AgentShared>,
     mut req: Request<Incoming>,
 ) -> Result<Response<Body>, DropConnection> {
+    {
+        let record = RequestRecord {
+            at: shared.now(),
+            method: req.method().as_str().to_owned(),
+            path: req.uri().path().to_owned(),
+        };
+        let mut log = shared
+            .requests
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if log.len() >= REQUEST_LOG_LIMIT {
+            log.drain(..REQUEST_LOG_LIMIT / 2);
+        }
+        log.push(record);
+    }
     let faults = shared.request_faults();
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;

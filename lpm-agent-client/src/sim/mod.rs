@@ -57,7 +57,7 @@ use std::net::{IpAddr, SocketAddr};
 use chrono::{DateTime, Utc};
 use lpm_core::ports::{BoxFuture, Clock};
 
-pub use agent::{Faults, SimAgent, SimAgentConfig, SimTiming};
+pub use agent::{Faults, RequestRecord, SimAgent, SimAgentConfig, SimTiming};
 pub use fleet::{Fleet, FleetOptions, agent_name, fleet_addresses};
 pub use profile::Distro;
 pub use tarpit::Tarpit;

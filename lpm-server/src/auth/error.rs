@@ -52,6 +52,9 @@ pub enum AuthError {
     /// Key material could not be parsed or used: regenerate the key.
     #[error("invalid signing key: {0}")]
     Key(String),
+    /// The public origin cannot serve as a WebAuthn relying party: fix `web.public_origin`.
+    #[error("invalid public origin {0}")]
+    Origin(String),
     /// Refused to overwrite an existing key file: remove it first or choose another path.
     #[error("{} already exists; refusing to overwrite it", path.display())]
     KeyFileExists {

@@ -5,7 +5,10 @@
 //! Everything here is pure apart from the system CSPRNG and, for [`calibrate`], the wall clock
 //! it measures: time arrives as a `now` parameter. Storage belongs to lpm-store, which receives
 //! only hashes (refresh tokens, recovery codes, tickets), Argon2id PHC strings, public JWT keys,
-//! and the TOTP step a code matched.
+//! and the TOTP step a code matched. Two modules reach further: [`rotation`] keeps the private
+//! JWT keys in files and publishes them through the store, and [`ceremonies`] holds the
+//! in-memory state between the steps of a login. The HTTP handlers that use all this are in
+//! `crate::http::api::auth`.
 //!
 //! A password login runs, in this order:
 //! 1. [`Throttle::check`], before any hashing;
@@ -17,13 +20,16 @@
 //!    [`recovery_code_hash`] and `Store::use_recovery_code`;
 //! 5. [`issue`] for the access token and [`new_refresh_token`] for the session.
 
+pub mod ceremonies;
 mod error;
 pub mod jwt;
 pub mod keyring;
 pub mod password;
+pub mod rotation;
 pub mod secrets;
 pub mod throttle;
 pub mod totp;
+pub mod webauthn;
 
 pub use error::AuthError;
 pub use jwt::{

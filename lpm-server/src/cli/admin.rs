@@ -1,12 +1,12 @@
-//! `lpm-server admin …`: account bootstrap on the host itself. There is never a default
-//! password: the first admin is created here, with a generated password and a TOTP secret
-//! shown once on the console.
+//! `lpm-server admin …`: account bootstrap and recovery on the host itself, and the
+//! calibration of password hashing. There is never a default password: the first admin is
+//! created here, with a generated password and a TOTP secret shown once on the console.
 
 use lpm_core::model::{Role, Username};
 use lpm_core::rbac::Scope;
 use lpm_store::{Actor, Store, StoreError, StoreOptions};
 
-use crate::auth::{Argon2Params, ExposeSecret, PasswordHasher, generate_password, totp};
+use crate::auth::{Argon2Params, ExposeSecret, PasswordHasher, calibrate, generate_password, totp};
 use crate::cli::{AdminCommand, CliError};
 use crate::config::Config;
 
@@ -28,6 +28,11 @@ pub(crate) fn run(command: AdminCommand) -> Result<(), CliError> {
             AdminCommand::Allowlist(crate::cli::AllowlistCommand::Reset { config }) => {
                 reset_allowlist(config.as_deref()).await
             }
+            AdminCommand::Calibrate {
+                config,
+                target_ms,
+                max_memory_mib,
+            } => calibrate_argon2(config.as_deref(), target_ms, max_memory_mib).await,
         }
     })
 }
@@ -145,6 +150,64 @@ async fn reset_allowlist(config: Option<&std::path::Path>) -> Result<(), CliErro
             .filter(|b| !b.is_empty())
             .map(|b| b.join(", "))
             .unwrap_or_else(|| "empty".into())
+    );
+    Ok(())
+}
+
+async fn calibrate_argon2(
+    config: Option<&std::path::Path>,
+    target: crate::cli::TargetMs,
+    max_memory_mib: u32,
+) -> Result<(), CliError> {
+    let store = open_store(config).await?;
+    let db = |e: StoreError| CliError::Invalid(format!("database: {e}"));
+    let before: Option<Argon2Params> = store.config_get(ARGON2_KEY).await.map_err(db)?;
+    let range = std::time::Duration::from_millis(target.low)
+        ..=std::time::Duration::from_millis(target.high);
+    println!(
+        "measuring Argon2id: one hash should take {}-{} ms, with at most {max_memory_mib} MiB",
+        target.low, target.high
+    );
+    let start = before.unwrap_or_default();
+    let result =
+        tokio::task::spawn_blocking(move || calibrate(range, start, max_memory_mib * 1024))
+            .await
+            .map_err(|e| CliError::Invalid(format!("calibration stopped: {e}")))?
+            .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let admin = Scope::system()
+        .require_admin()
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let actor = Actor {
+        user: None,
+        name: "lpm-server admin".into(),
+        ip: None,
+    };
+    store
+        .config_set(
+            &admin,
+            ARGON2_KEY,
+            &result.params,
+            &actor,
+            chrono::Utc::now(),
+        )
+        .await
+        .map_err(db)?;
+    store.close().await;
+    println!("measured: {} ms", result.measured.as_millis());
+    println!("params: {}", result.params);
+    if !result.in_target {
+        println!(
+            "note: the limits stopped the search outside the target; these are the closest \
+             parameters found (raise --max-memory-mib or widen --target-ms)"
+        );
+    }
+    println!(
+        "recorded as {ARGON2_KEY} (was: {}); serve uses them from its next start, and each \
+         password is re-hashed at its owner's next login",
+        before.map_or_else(
+            || "the default m=65536,t=3,p=1".to_owned(),
+            |b| b.to_string()
+        )
     );
     Ok(())
 }

@@ -7,6 +7,7 @@ mod demo;
 mod openapi;
 pub(crate) mod serve;
 mod sim;
+mod worker;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -42,6 +43,12 @@ pub enum Command {
     Sim(SimArgs),
     /// Serve the web API over HTTPS (TLS 1.3) until SIGINT or SIGTERM.
     Serve(ServeArgs),
+    /// Run the background worker (pollers, scheduler, executor, discovery, housekeeping) on
+    /// PostgreSQL until SIGINT or SIGTERM; several may run side by side.
+    Worker(ServeArgs),
+    /// Run the web API and the worker in one process on one store (the mode for SQLite)
+    /// until SIGINT or SIGTERM.
+    AllInOne(ServeArgs),
     /// Manage accounts from the host itself (the first admin, recovery).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -92,6 +99,55 @@ pub enum AdminCommand {
     /// Manage the IP allowlist from the host itself.
     #[command(subcommand)]
     Allowlist(AllowlistCommand),
+    /// Measure Argon2id on this machine and record the parameters password hashing will use.
+    #[command(
+        long_about = "Measure Argon2id on this machine and record the parameters \
+        password hashing will use.\n\nStarting from the SDD's 64 MiB, 3 iterations, 1 lane (or \
+        the parameters recorded before), the cost is scaled until one hash takes the target time \
+        (250-500 ms by default: slow for a guesser, quick enough for a login). Memory grows first, \
+        up to --max-memory-mib, then iterations. The result is recorded in the database \
+        (system_config key auth.argon2, audited) and printed with the time measured. Run it on the \
+        machine that serves logins, while it is otherwise idle; `serve` uses the parameters from \
+        its next start, and each existing password is re-hashed at its owner's next login."
+    )]
+    Calibrate {
+        /// The configuration file (for the database); environment overrides apply.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The time one hash should take, in milliseconds.
+        #[arg(long, value_name = "LOW-HIGH", default_value = "250-500", value_parser = parse_target_ms)]
+        target_ms: TargetMs,
+        /// The most memory one hash may use, in MiB; every login running at once uses this much.
+        #[arg(long, value_name = "MIB", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        max_memory_mib: u32,
+    },
+}
+
+/// A target range of milliseconds, `LOW-HIGH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetMs {
+    /// The fastest acceptable time.
+    pub low: u64,
+    /// The slowest acceptable time.
+    pub high: u64,
+}
+
+fn parse_target_ms(raw: &str) -> Result<TargetMs, String> {
+    let (low, high) = raw
+        .split_once('-')
+        .ok_or_else(|| format!("{raw:?} is not LOW-HIGH (milliseconds, e.g. 250-500)"))?;
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{s:?} is not a number of milliseconds"))
+    };
+    let (low, high) = (number(low)?, number(high)?);
+    if low > high || high == 0 || high > 60_000 {
+        return Err(format!(
+            "{raw:?}: LOW must not exceed HIGH, and HIGH must be 1 to 60000"
+        ));
+    }
+    Ok(TargetMs { low, high })
 }
 
 /// `lpm-server admin allowlist ...`.
@@ -116,7 +172,7 @@ pub enum RoleArg {
     Operator,
 }
 
-/// `lpm-server serve ...`.
+/// `lpm-server serve|worker|all-in-one ...`.
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
     /// The configuration file (TOML); without it, defaults apply. Environment variables
@@ -288,6 +344,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Ca(command) => ca::run(command),
         Command::Sim(args) => sim::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Worker(args) => worker::run_worker(args),
+        Command::AllInOne(args) => worker::run_all_in_one(args),
         Command::Admin(command) => admin::run(command),
         Command::Demo(args) => demo::run(args),
         Command::Openapi => openapi::run(),

@@ -12,9 +12,9 @@ use lpm_ca::time::OffsetDateTime;
 use lpm_ca::{CA_CERT_FILE, Ca, inspect, renewal_due};
 use lpm_store::{Store, StoreOptions};
 
-use crate::auth::{
-    Argon2Params, KeyRing, PasswordHasher, SigningKey, Throttle, ThrottleConfig, VerifyingKey,
-};
+use crate::auth::rotation::{CHECK_EVERY, KeyDir, KeyRotation};
+use crate::auth::webauthn::relying_party;
+use crate::auth::{Argon2Params, PasswordHasher, Throttle, ThrottleConfig};
 use crate::cli::admin::ARGON2_KEY;
 use crate::cli::{CliError, ServeArgs, ca, wait_for_stop};
 use crate::clock::SystemClock;
@@ -73,9 +73,21 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::Invalid(format!("database: {e}")))?;
     tracing::info!(backend = ?store.backend(), schema = ?store.schema_version().await.ok().flatten(), "store ready");
+    serve_web(&config, &store, wait_for_stop()).await?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
 
+/// The web part on an open store until `stop` completes: what `serve` runs, and what
+/// `all-in-one` runs beside the worker on the same store.
+pub(crate) async fn serve_web(
+    config: &Config,
+    store: &Store,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), CliError> {
     let (cert_pem, key_pem) = match &config.web_tls {
-        WebTls::InternalCa => internal_web_certificate(&config)?,
+        WebTls::InternalCa => internal_web_certificate(config)?,
         WebTls::Files {
             cert_file,
             key_file,
@@ -90,8 +102,11 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
     };
     let tls = web_tls_config(&cert_pem, &key_pem).map_err(|e| CliError::Invalid(e.to_string()))?;
 
-    let auth = auth_context(&store, &config.data_dir).await?;
-    let mut state = AppState::new(store.clone(), Arc::new(SystemClock), Arc::new(auth));
+    let (auth, rotation) = auth_context(store, config).await?;
+    let auth = Arc::new(auth);
+    let clock: Arc<dyn lpm_core::ports::Clock> = Arc::new(SystemClock);
+    let rotating = rotation.spawn(Arc::clone(&auth), Arc::clone(&clock), CHECK_EVERY);
+    let mut state = AppState::new(store.clone(), clock, auth);
     state.data_dir = Some(config.data_dir.clone());
     state.web_tls = config.web_tls.clone();
     let ca_dir = config.data_dir.join("ca");
@@ -100,7 +115,7 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
     }
     state
         .allowlist
-        .reload(&store)
+        .reload(store)
         .await
         .map_err(|e| CliError::Invalid(format!("allowlist: {e}")))?;
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -119,24 +134,24 @@ pub(crate) async fn run_server(config: Config) -> Result<(), CliError> {
         allowlist = ?state.allowlist.networks(),
         "listening"
     );
-    serve(listener, tls, app(state), wait_for_stop())
+    serve(listener, tls, app(state), stop)
         .await
         .map_err(|source| CliError::Io {
             path: PathBuf::from(addr.to_string()),
             source,
         })?;
-    store.close().await;
-    tracing::info!("stopped");
+    rotating.abort();
     Ok(())
 }
 
-/// The JWT signing key file in the data directory (mode 0600; only the web process reads it).
-const JWT_KEY_FILE: &str = "jwt-signing.pem";
-
 /// Authentication at startup: the calibrated Argon2 parameters from `system_config` (the SDD's
-/// starting point until `admin calibrate` ran), the signing key from the data directory
-/// (created and published on first start) and every verifying key still published.
-async fn auth_context(store: &Store, data_dir: &Path) -> Result<AuthContext, CliError> {
+/// starting point until `admin calibrate` ran), the signing keys from `DATA/jwt` (generated,
+/// rotated and published as [`KeyRotation`] describes) and the WebAuthn relying party of
+/// `web.public_origin`.
+async fn auth_context(
+    store: &Store,
+    config: &Config,
+) -> Result<(AuthContext, KeyRotation), CliError> {
     let db = |e: lpm_store::StoreError| CliError::Invalid(format!("database: {e}"));
     let auth = |e: crate::auth::AuthError| CliError::Invalid(e.to_string());
     let now = chrono::Utc::now();
@@ -146,38 +161,24 @@ async fn auth_context(store: &Store, data_dir: &Path) -> Result<AuthContext, Cli
         .map_err(db)?
         .unwrap_or_default();
     let hasher = PasswordHasher::new(params).map_err(auth)?;
-    let key_path = data_dir.join(JWT_KEY_FILE);
-    let signing = if key_path.exists() {
-        SigningKey::load(&key_path).map_err(auth)?
-    } else {
-        let key = SigningKey::generate().map_err(auth)?;
-        key.save(&key_path).map_err(auth)?;
-        key
-    };
-    let mut published = store.jwt_verifying_keys(now).await.map_err(db)?;
-    if !published.iter().any(|k| k.kid == signing.kid()) {
-        let until = crate::auth::verify_until(now);
-        store
-            .publish_jwt_key(signing.kid(), signing.public_pem(), now, until)
-            .await
-            .map_err(db)?;
-        published = store.jwt_verifying_keys(now).await.map_err(db)?;
-    }
-    tracing::info!(kid = signing.kid(), argon2 = ?params, "authentication ready");
-    let keys = KeyRing::new(
-        signing,
-        published.into_iter().map(|k| VerifyingKey {
-            kid: k.kid,
-            public_pem: k.public_key,
-            verify_until: k.verify_until,
-        }),
-    )
-    .map_err(auth)?;
-    Ok(AuthContext::new(
+    let rotation = KeyRotation::new(store.clone(), KeyDir::open(&config.data_dir).map_err(auth)?);
+    let keys = rotation
+        .key_ring(now)
+        .await
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let origin = config
+        .web
+        .origin()
+        .map_err(|e| CliError::Invalid(e.to_string()))?;
+    let webauthn = relying_party(&origin).map_err(auth)?;
+    tracing::info!(kid = keys.keys().signing.kid(), argon2 = ?params, public_origin = %origin, "authentication ready");
+    let context = AuthContext::new(
         keys,
         hasher,
         Throttle::new(ThrottleConfig::default()),
-    ))
+        webauthn,
+    );
+    Ok((context, rotation))
 }
 
 /// The web certificate from the internal CA in `DATA/ca` (created on first start), reused

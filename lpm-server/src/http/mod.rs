@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -12,9 +13,14 @@ use axum::routing::get;
 use chrono::{DateTime, Duration, Utc};
 use lpm_core::ports::Clock;
 use lpm_store::Store;
+use lpm_store::auth::LockPolicy;
+use tokio::sync::Semaphore;
+use webauthn_rs::Webauthn;
 
+use crate::auth::ceremonies::Ceremonies;
 use crate::auth::{
-    Argon2Params, AuthError, KeyRing, PasswordHasher, Throttle, ThrottleConfig, VerifyingKey,
+    Argon2Params, AuthError, KeyRing, PasswordHasher, SecretString, Throttle, ThrottleConfig,
+    VerifyingKey,
 };
 
 pub mod allowlist;
@@ -70,32 +76,110 @@ pub struct AuthContext {
     pub throttle: Throttle,
     /// Cached user rows for the `Caller` extractor.
     pub sessions: api::SessionCache,
+    /// The WebAuthn relying party (`web.public_origin`).
+    pub webauthn: Webauthn,
+    /// State between the steps of logins and enrolments.
+    pub ceremonies: Ceremonies,
+    /// The soft lock after repeated failed logins.
+    pub lock_policy: LockPolicy,
+    /// Bounds the Argon2 computations running at once (each takes tens of MiB).
+    hashing: Arc<Semaphore>,
+    /// Password checks performed (hashes computed to verify a password), for metrics and
+    /// for tests that prove a refused attempt cost nothing.
+    password_checks: AtomicU64,
+}
+
+impl AsRef<KeyRing> for AuthContext {
+    fn as_ref(&self) -> &KeyRing {
+        &self.keys
+    }
 }
 
 impl AuthContext {
-    /// A context over these parts.
-    pub fn new(keys: KeyRing, hasher: PasswordHasher, throttle: Throttle) -> Self {
+    /// A context over these parts, with the default soft lock and as many concurrent Argon2
+    /// computations as the machine has cores.
+    pub fn new(
+        keys: KeyRing,
+        hasher: PasswordHasher,
+        throttle: Throttle,
+        webauthn: Webauthn,
+    ) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Self {
             keys,
             hasher,
             throttle,
             sessions: api::SessionCache::default(),
+            webauthn,
+            ceremonies: Ceremonies::default(),
+            lock_policy: LockPolicy::default(),
+            hashing: Arc::new(Semaphore::new(cores.max(2))),
+            password_checks: AtomicU64::new(0),
         }
     }
 
     /// A context for tests and tools: a fresh unpublished key accepted for a day from `now`,
-    /// cheap Argon2 parameters (never for real accounts) and the default throttle.
+    /// cheap Argon2 parameters (never for real accounts), the default throttle and the
+    /// default public origin (`https://localhost:8443`).
     pub fn ephemeral(now: DateTime<Utc>) -> Result<Self, AuthError> {
         let cheap = Argon2Params {
             m_kib: 1024,
             t: 1,
             p: 1,
         };
+        let origin = url::Url::parse(crate::auth::webauthn::DEFAULT_PUBLIC_ORIGIN)
+            .map_err(|e| AuthError::Origin(e.to_string()))?;
         Ok(Self::new(
             KeyRing::ephemeral(now + Duration::days(1))?,
             PasswordHasher::new(cheap)?,
             Throttle::new(ThrottleConfig::default()),
+            crate::auth::webauthn::relying_party(&origin)?,
         ))
+    }
+
+    /// Whether `password` matches `phc` (`None`: an unknown user or one without a password,
+    /// checked against a dummy hash so it costs the same). Runs on the blocking pool, at most
+    /// one computation per core at a time, never on the async workers.
+    pub async fn verify_password(
+        &self,
+        password: SecretString,
+        phc: Option<String>,
+    ) -> Result<bool, AuthError> {
+        let hasher = self.hasher.clone();
+        self.password_checks.fetch_add(1, Ordering::Relaxed);
+        self.blocking(move || match phc {
+            Some(phc) => hasher.verify(&password, &phc),
+            None => hasher.verify_unknown_user(&password),
+        })
+        .await
+    }
+
+    /// The Argon2id PHC string of `password`, computed like [`AuthContext::verify_password`].
+    pub async fn hash_password(&self, password: SecretString) -> Result<String, AuthError> {
+        let hasher = self.hasher.clone();
+        self.blocking(move || hasher.hash(&password)).await
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
+    ) -> Result<T, AuthError> {
+        let permit = Arc::clone(&self.hashing)
+            .acquire_owned()
+            .await
+            .map_err(|e| AuthError::Hashing(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            // Held until the hash is done, even if the request that asked went away.
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| AuthError::Hashing(e.to_string()))?
+    }
+
+    /// How many password checks this process has run.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks.load(Ordering::Relaxed)
     }
 
     /// Reloads the published verifying keys (another process may have rotated), keeping the

@@ -3,8 +3,11 @@
 
 mod api;
 mod ca;
+mod engine;
 mod http;
 mod openapi;
 mod serve;
 mod sim;
 mod support;
+mod virtual_time;
+mod worker;

@@ -63,6 +63,19 @@ async fn serve_starts_from_nothing_answers_health_and_stops_on_sigterm() {
             .permissions(),
     );
     assert_eq!(mode & 0o777, 0o600);
+    // The JWT signing key: one private file in a private directory.
+    let private = |path: &std::path::Path| {
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(path).unwrap().permissions())
+            & 0o777
+    };
+    let jwt = data.join("jwt");
+    assert_eq!(private(&jwt), 0o700);
+    let keys: Vec<_> = std::fs::read_dir(&jwt)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    assert_eq!(private(&keys[0]), 0o600);
 
     let ca = std::fs::read(data.join("ca/ca.crt")).unwrap();
     let client = reqwest::Client::builder()
@@ -202,4 +215,68 @@ async fn admin_allowlist_reset_is_the_way_back_in() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("was: 10.99.0.0/16"));
     let now: Option<Vec<String>> = store.config_get("security.ip_allowlist").await.unwrap();
     assert_eq!(now, Some(vec![]));
+}
+
+#[tokio::test]
+async fn admin_calibrate_measures_and_records_the_argon2_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}/lpm.db", dir.path().display());
+    let calibrate = |args: &[&str]| {
+        Command::new(BIN)
+            .args(["admin", "calibrate"])
+            .args(args)
+            .env("PATCH_MANAGER__DATABASE__URL", &db)
+            .output()
+            .unwrap()
+    };
+    // A wide target and 1 MiB of memory: the first measurement lands in range.
+    let out = calibrate(&["--target-ms", "0-60000", "--max-memory-mib", "1"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let measured: u64 = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("measured: "))
+        .and_then(|v| v.strip_suffix(" ms"))
+        .unwrap_or_else(|| panic!("no measured line: {stdout}"))
+        .parse()
+        .unwrap();
+    assert!(measured <= 60_000);
+    assert!(stdout.contains("params: m=1024,t=3,p=1"), "{stdout}");
+    assert!(
+        stdout.contains("was: the default m=65536,t=3,p=1"),
+        "{stdout}"
+    );
+
+    let store = lpm_store::Store::open(&db, &lpm_store::StoreOptions::default())
+        .await
+        .unwrap();
+    let recorded: serde_json::Value = store.config_get("auth.argon2").await.unwrap().unwrap();
+    assert_eq!(recorded, serde_json::json!({"m_kib": 1024, "t": 3, "p": 1}));
+    let audited = store
+        .testing_strings("SELECT target_id FROM audit_log WHERE action = 'settings.changed'")
+        .await
+        .unwrap();
+    assert_eq!(audited, ["auth.argon2"]);
+    store.close().await;
+
+    // Bad input: one line, exit code 2, nothing recorded.
+    for bad in [["--target-ms", "500-250"], ["--max-memory-mib", "0"]] {
+        let out = calibrate(&bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    let help = Command::new(BIN)
+        .args(["admin", "calibrate", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("Argon2id") && help.contains("--target-ms") && help.contains("auth.argon2"),
+        "{help}"
+    );
 }

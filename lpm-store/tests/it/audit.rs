@@ -2,8 +2,8 @@
 
 use chrono::Duration;
 use lpm_core::ids::UserId;
-use lpm_store::audit::{AuditEntry, AuditFilter, BreakKind, BrokenRow};
-use lpm_store::{PageRequest, Store};
+use lpm_store::audit::{AuditEntry, AuditFilter, AuditSort, BreakKind, BrokenRow};
+use lpm_store::{Direction, PageRequest, Store};
 
 use crate::harness::{TestStore, t0, timestamp_literal};
 
@@ -243,7 +243,131 @@ async fn lists_filter_and_page(t: TestStore) {
     );
 }
 
+async fn lists_filter_by_actor_and_target_and_sort(t: TestStore) {
+    let s = &t.store;
+    let later = AuditEntry::new(None, "system", "job.created", "job").target(7);
+    let earlier = AuditEntry::new(None, "bob", "job.cancelled", "job").target(7);
+    let other = AuditEntry::new(None, "bob", "host.created", "host").target(7);
+    s.audit(&later, t0() + Duration::hours(1)).await.unwrap();
+    s.audit(&earlier, t0()).await.unwrap();
+    s.audit(&other, t0()).await.unwrap();
+    let ids = |filter: AuditFilter| async move {
+        s.list_audit(&filter, PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+    let job_7 = AuditFilter {
+        target_type: Some("job".into()),
+        target_id: Some("7".into()),
+        ..Default::default()
+    };
+    assert_eq!(ids(job_7.clone()).await, vec![2, 1]);
+    let bob = AuditFilter {
+        actor: Some("bob".into()),
+        ..Default::default()
+    };
+    assert_eq!(ids(bob).await, vec![3, 2]);
+    let by_time = AuditFilter {
+        sort: Some((AuditSort::Time, Direction::Ascending)),
+        ..job_7.clone()
+    };
+    assert_eq!(
+        ids(by_time).await,
+        vec![2, 1],
+        "recorded time, not position"
+    );
+    let by_id = AuditFilter {
+        sort: Some((AuditSort::Id, Direction::Ascending)),
+        ..job_7
+    };
+    assert_eq!(ids(by_id).await, vec![1, 2]);
+}
+
+async fn ranges_verify_like_the_whole_chain(t: TestStore) {
+    let s = &t.store;
+    seed(s, 100).await;
+    let whole = s.verify_audit().await.unwrap();
+    assert_eq!((whole.rows_checked, whole.head_id), (100, 100));
+    assert_eq!(whole.head_hash.len(), 64);
+    let middle = s.verify_audit_range(Some(20), Some(29)).await.unwrap();
+    assert_eq!((middle.rows_checked, middle.first_broken), (10, None));
+    let beyond = s.verify_audit_range(Some(500), None).await.unwrap();
+    assert_eq!((beyond.rows_checked, beyond.first_broken), (0, None));
+
+    s.testing_execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 50")
+        .await
+        .unwrap();
+    let from_start = s.verify_audit_range(None, Some(60)).await.unwrap();
+    assert_eq!(
+        from_start.first_broken,
+        Some(BrokenRow {
+            id: 50,
+            kind: BreakKind::ContentsChanged
+        })
+    );
+    assert_eq!(
+        s.verify_audit_range(Some(51), None)
+            .await
+            .unwrap()
+            .first_broken,
+        None,
+        "a range after the change holds (its first row links to the changed row's hash)"
+    );
+    assert_eq!(
+        s.verify_audit_range(Some(1), Some(49))
+            .await
+            .unwrap()
+            .first_broken,
+        None
+    );
+
+    s.testing_execute("DELETE FROM audit_log WHERE id IN (69, 70)")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.verify_audit_range(Some(71), Some(80))
+            .await
+            .unwrap()
+            .first_broken,
+        Some(BrokenRow {
+            id: 71,
+            kind: BreakKind::RowsMissing
+        }),
+        "the row before the range is gone"
+    );
+    assert_eq!(
+        s.verify_audit_range(Some(60), Some(70))
+            .await
+            .unwrap()
+            .first_broken,
+        Some(BrokenRow {
+            id: 70,
+            kind: BreakKind::RowsMissing
+        }),
+        "rows missing at the end of the range"
+    );
+    s.testing_execute("DELETE FROM audit_log WHERE id = 100")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.verify_audit_range(Some(90), None)
+            .await
+            .unwrap()
+            .first_broken,
+        Some(BrokenRow {
+            id: 100,
+            kind: BreakKind::Truncated
+        })
+    );
+}
+
 crate::on_both_backends!(
+    lists_filter_by_actor_and_target_and_sort,
+    ranges_verify_like_the_whole_chain,
     ten_thousand_rows_verify_and_tampering_is_found,
     rewriting_a_row_consistently_still_breaks_the_next_link,
     cutting_rows_off_the_end_is_found,

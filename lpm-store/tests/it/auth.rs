@@ -344,9 +344,115 @@ async fn jwt_keys_and_ws_tickets(t: TestStore) {
     );
 }
 
+async fn enrolment_webauthn_credentials_and_token_owners(t: TestStore) {
+    let s = &t.store;
+    let (user, _) = operator(s, "olga", &[]).await;
+    let (other, _) = operator(s, "oscar", &[]).await;
+    let who = user_actor(&user);
+    let by_id = s.credentials_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(by_id.user.username, user.username);
+    assert_eq!(by_id, s.credentials(&user.username).await.unwrap().unwrap());
+    assert!(
+        s.credentials_by_id(lpm_core::ids::UserId::new(999_999).unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // TOTP enrolment stores the secret, spends the proving code's step, confirms MFA.
+    s.enrol_totp(user.id, "JBSWY3DPEHPK3PXP", 500, &who, t0())
+        .await
+        .unwrap();
+    let creds = s.credentials_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(creds.totp_secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
+    assert_eq!(creds.mfa_enrolled_at, Some(t0()));
+    assert!(
+        !s.use_totp_step(user.id, 500).await.unwrap(),
+        "the enrolment code cannot log in"
+    );
+    assert!(s.use_totp_step(user.id, 501).await.unwrap());
+    // A later re-enrolment replaces the secret but keeps the first enrolment time.
+    s.enrol_totp(
+        user.id,
+        "KRSXG5CTMVRXEZLU",
+        600,
+        &who,
+        t0() + Duration::days(1),
+    )
+    .await
+    .unwrap();
+    let creds = s.credentials_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(
+        (creds.totp_secret.as_deref(), creds.mfa_enrolled_at),
+        (Some("KRSXG5CTMVRXEZLU"), Some(t0()))
+    );
+
+    // WebAuthn: the first credential confirms MFA; ids are unique across users.
+    let who_else = user_actor(&other);
+    let id = s
+        .add_webauthn_credential(other.id, "cred-1", " laptop ", "{\"k\":1}", &who_else, t0())
+        .await
+        .unwrap();
+    let creds = s.credentials_by_id(other.id).await.unwrap().unwrap();
+    assert_eq!(
+        (creds.webauthn_credentials, creds.mfa_enrolled_at),
+        (1, Some(t0()))
+    );
+    assert!(matches!(
+        s.add_webauthn_credential(user.id, "cred-1", "stolen", "{}", &who, t0())
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(matches!(
+        s.add_webauthn_credential(other.id, "cred-2", "  ", "{}", &who_else, t0())
+            .await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let later = t0() + Duration::minutes(5);
+    assert!(
+        s.touch_webauthn_credential(other.id, "cred-1", Some("{\"k\":2}"), later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.touch_webauthn_credential(user.id, "cred-1", None, later)
+            .await
+            .unwrap(),
+        "not that user's credential"
+    );
+    let list = s.webauthn_credentials(other.id).await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(
+        (
+            list[0].id,
+            list[0].name.as_str(),
+            list[0].passkey.as_str(),
+            list[0].last_used_at
+        ),
+        (id, "laptop", "{\"k\":2}", Some(later))
+    );
+    assert!(s.webauthn_credentials(user.id).await.unwrap().is_empty());
+    let enrolled = s
+        .testing_strings(
+            "SELECT actor FROM audit_log WHERE action = 'auth.mfa_enrolled' ORDER BY id",
+        )
+        .await
+        .unwrap();
+    assert_eq!(enrolled, ["olga", "olga", "oscar"]);
+
+    // Refresh tokens name their owner.
+    s.issue_refresh_token(user.id, "fam", "h1", t0(), Duration::hours(12), None, None)
+        .await
+        .unwrap();
+    let session = s.refresh_token_session("h1").await.unwrap().unwrap();
+    assert_eq!((session.user, session.family.as_str()), (user.id, "fam"));
+    assert_eq!(s.refresh_token_session("h2").await.unwrap(), None);
+}
+
 crate::on_both_backends!(
     credentials_and_the_doubling_soft_lock,
     second_factors_are_single_use,
     refresh_tokens_rotate_and_a_replay_revokes_the_family,
     jwt_keys_and_ws_tickets,
+    enrolment_webauthn_credentials_and_token_owners,
 );

@@ -101,6 +101,41 @@ async fn facts_and_snapshots_reach_the_host_detail(t: TestStore) {
         (fleet.by_status.get("pending"), fleet.compliance_pct),
         (Some(&1), Some(0.0))
     );
+    assert_eq!(
+        fleet.pending,
+        lpm_store::hostdata::PendingBySeverity {
+            critical: 1,
+            important: 0,
+            moderate: 1,
+            low: 1,
+            unknown: 0
+        }
+    );
+    assert_eq!(
+        (fleet.reachable_polled, fleet.security_compliant),
+        (0, 0),
+        "a host never found healthy does not count towards security compliance"
+    );
+    s.testing_execute(&format!(
+        "UPDATE hosts SET status = 'healthy' WHERE id = {host}"
+    ))
+    .await
+    .unwrap();
+    let fleet = s.fleet_status(&admin_scope()).await.unwrap();
+    assert_eq!((fleet.reachable_polled, fleet.security_compliant), (1, 0));
+    s.record_patch_snapshot(
+        host,
+        &PatchReport {
+            patches: vec![patch("vim", Severity::Low, &[])],
+            checked_at: t0(),
+        },
+        t0(),
+    )
+    .await
+    .unwrap();
+    let fleet = s.fleet_status(&admin_scope()).await.unwrap();
+    assert_eq!((fleet.reachable_polled, fleet.security_compliant), (1, 1));
+    assert_eq!((fleet.pending.critical, fleet.pending.low), (0, 1));
     s.create_host(
         &admin_scope(),
         &crate::harness::ip_host(77),

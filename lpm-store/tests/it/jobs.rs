@@ -5,8 +5,9 @@ use lpm_core::agent::{ChangeAction, PackageChange};
 use lpm_core::ids::JobId;
 use lpm_core::job::{JobHostState, JobKind, JobOptions, JobState, Schedule};
 use lpm_core::ports::HostOutcome;
-use lpm_store::jobs::{JobQuery, JobTarget, NewJob};
-use lpm_store::{PageRequest, Store, StoreError};
+use lpm_store::jobs::{ActiveJobs, JobQuery, JobSort, JobTarget, NewJob, RollbackPlan};
+use lpm_store::retention::RetentionPolicy;
+use lpm_store::{Direction, PageRequest, Store, StoreError};
 
 use crate::harness::{TestStore, actor, admin_scope, group, hosts, operator, t0, user_actor};
 
@@ -439,10 +440,333 @@ async fn host_jobs_are_listed_newest_first_in_scope(t: TestStore) {
     );
 }
 
+/// `(job_host_id is some, state, message)` of each event, oldest first.
+async fn event_log(
+    s: &Store,
+    scope: &lpm_core::rbac::Scope,
+    job: JobId,
+) -> Vec<(Option<i64>, String, Option<String>)> {
+    s.list_job_events(scope, job, false, PageRequest::new(1, 500).unwrap())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|e| (e.host_id, e.state, e.message))
+        .collect()
+}
+
+async fn the_event_log_keeps_what_goes_off_the_plain_path(t: TestStore) {
+    let s = &t.store;
+    let (a, b) = (group(s, "a").await, group(s, "b").await);
+    let in_a = hosts(s, 2, &[a]).await;
+    let (host_a, host_c) = (in_a[0], in_a[1]);
+    let host_b = s
+        .create_host(
+            &admin_scope(),
+            &crate::harness::ip_host(50),
+            &[b],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .id;
+    let job = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::ApplyPatches, &[host_a, host_b, host_c]),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let now = t0() + Duration::seconds(1);
+    let work = s.claim("w1", now, Duration::minutes(5), 10).await.unwrap();
+    let lease = |host| {
+        work.iter()
+            .find(|w| w.host == host)
+            .map(|w| w.lease.clone())
+            .unwrap()
+    };
+    // A takes the plain path; C is given back to wait for a window; B fails once, to retry.
+    let lease_a = lease(host_a);
+    s.record_dispatch(&lease_a, "ka", now).await.unwrap();
+    s.record_progress(&lease_a, 50, &["half way".into()], now)
+        .await
+        .unwrap();
+    s.record_accepted(&lease_a, "agent-a", now).await.unwrap();
+    s.complete(&lease_a, &ok(), now).await.unwrap();
+    s.release(&lease(host_c), None, "the maintenance window closed", now)
+        .await
+        .unwrap();
+    let lease_b = lease(host_b);
+    s.record_dispatch(&lease_b, "kb", now).await.unwrap();
+    s.retry_later(
+        &lease_b,
+        now + Duration::minutes(1),
+        "connection refused",
+        false,
+        now,
+    )
+    .await
+    .unwrap();
+    s.cancel_job(&admin_scope(), job, &actor(), now)
+        .await
+        .unwrap();
+
+    let (ha, hb, hc) = (Some(host_a.get()), Some(host_b.get()), Some(host_c.get()));
+    let log = event_log(s, &admin_scope(), job).await;
+    let mut states: Vec<(Option<i64>, &str)> =
+        log.iter().map(|(h, st, _)| (*h, st.as_str())).collect();
+    // The two rows cancelled by one statement log in the order the database updated them.
+    states[4..6].sort();
+    let mut cancelled = [(hb, "cancelled"), (hc, "cancelled")];
+    cancelled.sort();
+    assert_eq!(
+        states,
+        vec![
+            (None, "queued"),
+            (None, "running"),
+            (hc, "queued"),
+            (hb, "retry_waiting"),
+            cancelled[0],
+            cancelled[1],
+            (None, "cancelled"),
+            (None, "cancelled"),
+        ],
+    );
+    assert!(
+        !states.iter().any(|(h, _)| *h == ha),
+        "the plain path logs nothing"
+    );
+    assert_eq!(log[0].2.as_deref(), Some("created by system for 3 host(s)"));
+    assert_eq!(log[2].2.as_deref(), Some("the maintenance window closed"));
+    assert_eq!(log[3].2.as_deref(), Some("connection refused"));
+    assert_eq!(
+        log[6].2.as_deref(),
+        Some(
+            "cancel requested by system: 2 waiting row(s) stopped, 0 row(s) already sent run to their end"
+        )
+    );
+    assert_eq!(log[7].2, None, "the job settled");
+
+    // An operator of group a sees the job's own events and C's, never B's.
+    let (_, scope_a) = operator(s, "op-a", &[a]).await;
+    let theirs = event_log(s, &scope_a, job).await;
+    assert_eq!(theirs.len(), 6);
+    assert!(theirs.iter().all(|(h, _, _)| *h != hb));
+    let (_, scope_none) = operator(s, "op-none", &[]).await;
+    assert!(matches!(
+        s.list_job_events(&scope_none, job, false, PageRequest::default())
+            .await,
+        Err(StoreError::NotFound { what: "job" })
+    ));
+
+    let newest = s
+        .list_job_events(&admin_scope(), job, true, PageRequest::new(2, 3).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(newest.total, 8);
+    let states: Vec<&str> = newest.items.iter().map(|e| e.state.as_str()).collect();
+    assert_eq!(states, ["cancelled", "retry_waiting", "queued"]);
+
+    // A deleted host's rows take their events out of view; retention deletes the rest with
+    // the job.
+    s.delete_host(&admin_scope(), host_b, &actor(), now)
+        .await
+        .unwrap();
+    assert_eq!(event_log(s, &admin_scope(), job).await.len(), 6);
+    let pruned = s
+        .prune(&RetentionPolicy::default(), now + Duration::days(31))
+        .await
+        .unwrap();
+    assert_eq!((pruned.jobs, pruned.job_events), (1, 8));
+    assert_eq!(
+        s.testing_strings("SELECT CAST(COUNT(*) AS TEXT) FROM job_events")
+            .await
+            .unwrap(),
+        ["0"]
+    );
+}
+
+async fn job_list_filters_and_sorts(t: TestStore) {
+    let s = &t.store;
+    let g = group(s, "g").await;
+    let ids = hosts(s, 2, &[g]).await;
+    let (user, their_scope) = operator(s, "op", &[g]).await;
+    let theirs = crate::harness::user_actor(&user);
+    let hour = Duration::hours(1);
+    let first = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::Reboot, &ids[..1]),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let second = s
+        .create_job(
+            &their_scope,
+            &immediate(JobKind::ApplyPatches, &ids),
+            &theirs,
+            t0() + hour,
+        )
+        .await
+        .unwrap();
+    let third = s
+        .create_job(
+            &their_scope,
+            &immediate(JobKind::ApplyPatches, &ids[1..]),
+            &theirs,
+            t0() + hour * 2,
+        )
+        .await
+        .unwrap();
+    s.cancel_job(&admin_scope(), third, &actor(), t0() + hour * 2)
+        .await
+        .unwrap();
+
+    let list = |query: JobQuery| async move {
+        s.list_jobs(&admin_scope(), &query, PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|j| j.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(list(JobQuery::default()).await, vec![third, second, first]);
+    let on_first_host = JobQuery {
+        host: Some(ids[0]),
+        ..Default::default()
+    };
+    assert_eq!(list(on_first_host).await, vec![second, first]);
+    let by_operator = JobQuery {
+        created_by: Some(user.id),
+        ..Default::default()
+    };
+    assert_eq!(list(by_operator).await, vec![third, second]);
+    let window = JobQuery {
+        since: Some(t0() + hour),
+        until: Some(t0() + hour * 2),
+        ..Default::default()
+    };
+    assert_eq!(list(window).await, vec![second]);
+    let oldest_first = JobQuery {
+        sort: Some((JobSort::Created, Direction::Ascending)),
+        ..Default::default()
+    };
+    assert_eq!(list(oldest_first).await, vec![first, second, third]);
+    let by_state = JobQuery {
+        sort: Some((JobSort::State, Direction::Ascending)),
+        ..Default::default()
+    };
+    assert_eq!(
+        list(by_state).await,
+        vec![third, second, first],
+        "cancelled < queued; ties newest first"
+    );
+
+    let detail = s.get_job(&admin_scope(), second).await.unwrap();
+    assert_eq!(detail.job.created_by_name.as_deref(), Some("op"));
+    assert_eq!(
+        detail.hosts[0].host_name.as_deref(),
+        Some("10.0.0.1"),
+        "the detail names each row's host"
+    );
+    assert_eq!(
+        s.active_jobs(&admin_scope()).await.unwrap(),
+        ActiveJobs {
+            queued: 2,
+            running: 0
+        }
+    );
+    let (_, outsider) = operator(s, "outsider", &[]).await;
+    assert_eq!(
+        s.active_jobs(&outsider).await.unwrap(),
+        ActiveJobs::default()
+    );
+}
+
+fn unchanged() -> HostOutcome {
+    HostOutcome::Succeeded {
+        changes: vec![],
+        reboot_required: false,
+        log_tail: vec![],
+    }
+}
+
+async fn rollback_covers_the_hosts_that_changed(t: TestStore) {
+    let s = &t.store;
+    let (a, b) = (group(s, "a").await, group(s, "b").await);
+    let mut ids = hosts(s, 2, &[a]).await;
+    ids.push(
+        s.create_host(
+            &admin_scope(),
+            &crate::harness::ip_host(50),
+            &[b],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap()
+        .id,
+    );
+    let job = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::ApplyPatches, &ids),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        s.plan_rollback(&admin_scope(), job).await.unwrap(),
+        RollbackPlan::NotFinished(JobState::Queued)
+    );
+    // Rows are claimed in id order: the first changes packages, the second fails, the
+    // third (group b) changes packages.
+    run_all(s, |i| if i == 1 { failed() } else { ok() }).await;
+    assert_eq!(
+        s.plan_rollback(&admin_scope(), job).await.unwrap(),
+        RollbackPlan::Hosts(vec![ids[0], ids[2]])
+    );
+    let (_, scope_a) = operator(s, "op-a", &[a]).await;
+    assert!(matches!(
+        s.plan_rollback(&scope_a, job).await,
+        Err(StoreError::OutOfScope { .. })
+    ));
+    let (_, scope_none) = operator(s, "op-none", &[]).await;
+    assert!(matches!(
+        s.plan_rollback(&scope_none, job).await,
+        Err(StoreError::NotFound { what: "job" })
+    ));
+
+    let quiet = s
+        .create_job(
+            &admin_scope(),
+            &immediate(JobKind::Reboot, &ids[..1]),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    run_all(s, |_| unchanged()).await;
+    assert_eq!(
+        s.plan_rollback(&admin_scope(), quiet).await.unwrap(),
+        RollbackPlan::NothingChanged
+    );
+}
+
 crate::on_both_backends!(
     host_jobs_are_listed_newest_first_in_scope,
     jobs_settle_from_their_hosts,
     cancel_stops_rows_not_yet_sent,
     jobs_respect_scope,
     invalid_jobs_write_nothing,
+    the_event_log_keeps_what_goes_off_the_plain_path,
+    job_list_filters_and_sorts,
+    rollback_covers_the_hosts_that_changed,
 );

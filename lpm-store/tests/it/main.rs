@@ -25,3 +25,4 @@ mod reports;
 mod retention;
 mod settings;
 mod windows;
+mod worker;

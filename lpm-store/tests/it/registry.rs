@@ -4,6 +4,7 @@ use chrono::Duration;
 use lpm_core::net::{Cidr, Port};
 use lpm_core::ports::{Channel, Received};
 use lpm_store::certificates::{CertificateQuery, CertificateSort, NewCertificate};
+use lpm_store::discovery::DiscoveryQuery;
 use lpm_store::{Direction, PageRequest, StoreError};
 
 use crate::harness::{TestStore, actor, admin_scope, group, hosts, operator, t0};
@@ -316,7 +317,7 @@ async fn discovery_runs_progress_and_cancel(t: TestStore) {
         Some(host.get())
     );
     assert_eq!(
-        s.list_discoveries(PageRequest::default())
+        s.list_discoveries(&Default::default(), PageRequest::default())
             .await
             .unwrap()
             .total,
@@ -324,8 +325,158 @@ async fn discovery_runs_progress_and_cancel(t: TestStore) {
     );
 }
 
+async fn discovery_results_are_listed_and_registered(t: TestStore) {
+    let s = &t.store;
+    let admin = admin_scope().require_admin().unwrap();
+    let cidr = Cidr::new("127.21.0.0/24").unwrap();
+    let first = s
+        .create_discovery(&admin, &cidr, Port::default(), &actor(), t0())
+        .await
+        .unwrap();
+    let second = s
+        .create_discovery(&admin, &cidr, Port::default(), &actor(), t0())
+        .await
+        .unwrap();
+    s.cancel_discovery(&admin, first, &actor(), t0())
+        .await
+        .unwrap();
+    let cancelled = DiscoveryQuery {
+        state: Some("cancelled".into()),
+        ..Default::default()
+    };
+    let runs = s
+        .list_discoveries(&cancelled, PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        (runs.total, runs.items[0].id),
+        (1, first.get()),
+        "filtered by state"
+    );
+    let oldest_first = DiscoveryQuery {
+        oldest_first: true,
+        ..Default::default()
+    };
+    let runs = s
+        .list_discoveries(&oldest_first, PageRequest::default())
+        .await
+        .unwrap();
+    let ids: Vec<i64> = runs.items.iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec![first.get(), second.get()]);
+    assert_eq!(s.get_discovery_run(second).await.unwrap().state, "queued");
+
+    for (i, fqdn) in [
+        (1, Some("agent-1.lpm.test")),
+        (2, Some("not a name")),
+        (3, None),
+    ] {
+        let ip = format!("127.21.0.{i}").parse().unwrap();
+        s.add_discovery_result(second, ip, Port::default(), fqdn, Some("1.4.2"), t0())
+            .await
+            .unwrap();
+    }
+    // The third address is already a host, registered by hand.
+    let by_hand = s
+        .create_host(
+            &admin_scope(),
+            &lpm_core::model::HostAddress::new(
+                None,
+                Some("127.21.0.3".parse().unwrap()),
+                Port::default(),
+            )
+            .unwrap(),
+            &[],
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let results = s
+        .list_discovery_results(second, None, PageRequest::new(1, 2).unwrap())
+        .await
+        .unwrap();
+    assert_eq!((results.total, results.items.len()), (3, 2));
+    let all: Vec<i64> = s
+        .list_discovery_results(second, None, PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|r| r.id)
+        .collect();
+
+    let g = crate::harness::group(s, "found").await;
+    let audit_before = s.verify_audit().await.unwrap().rows_checked;
+    let mut registered = Vec::new();
+    for result in &all {
+        registered.push(
+            s.register_discovery_result(&admin, second, *result, &[g], &actor(), t0())
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(
+        registered.iter().map(|r| r.created).collect::<Vec<_>>(),
+        [true, true, false]
+    );
+    assert_eq!(registered[2].host, by_hand.id);
+    let named = s
+        .get_host(&admin_scope(), registered[0].host)
+        .await
+        .unwrap();
+    assert_eq!(
+        named.address.fqdn().map(|f| f.as_str()),
+        Some("agent-1.lpm.test")
+    );
+    assert_eq!(named.groups, vec![g]);
+    let unnamed = s
+        .get_host(&admin_scope(), registered[1].host)
+        .await
+        .unwrap();
+    assert_eq!(
+        (unnamed.address.fqdn(), unnamed.address.ip()),
+        (None, Some("127.21.0.2".parse().unwrap())),
+        "a name that is not an FQDN is left out"
+    );
+    assert_eq!(
+        s.verify_audit().await.unwrap().rows_checked,
+        audit_before + 2,
+        "each new host audited once"
+    );
+    let again = s
+        .register_discovery_result(&admin, second, all[0], &[], &actor(), t0())
+        .await
+        .unwrap();
+    assert_eq!((again.host, again.created), (registered[0].host, false));
+    let unregistered = s
+        .list_discovery_results(second, Some(false), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(unregistered.total, 0);
+
+    assert!(matches!(
+        s.discovery_results(first, &all).await,
+        Err(StoreError::NotFound {
+            what: "discovery result"
+        })
+    ));
+    assert!(matches!(
+        s.register_discovery_result(&admin, first, all[0], &[], &actor(), t0())
+            .await,
+        Err(StoreError::NotFound {
+            what: "discovery result"
+        })
+    ));
+    assert!(matches!(
+        s.get_discovery_run(lpm_core::ids::DiscoveryId::new(999).unwrap())
+            .await,
+        Err(StoreError::NotFound { what: "discovery" })
+    ));
+}
+
 crate::on_both_backends!(
     certificates_are_recorded_listed_and_revoked,
     certificates_are_scoped_sorted_and_found_per_host,
-    discovery_runs_progress_and_cancel
+    discovery_runs_progress_and_cancel,
+    discovery_results_are_listed_and_registered,
 );

@@ -57,6 +57,31 @@ async fn windows_round_trip_in_scope(t: TestStore) {
         Err(StoreError::NotFound { .. })
     ));
 
+    let admins_view = s
+        .create_window(
+            &admin_scope(),
+            theirs,
+            &name,
+            &sunday_night(),
+            &actor(),
+            t0(),
+        )
+        .await
+        .unwrap();
+    let in_scope = s.windows_in_scope(&scope).await.unwrap();
+    assert_eq!(in_scope, vec![(stored.clone(), "10.0.0.1".to_owned())]);
+    let everything = s.windows_in_scope(&admin_scope()).await.unwrap();
+    assert_eq!(
+        everything,
+        vec![
+            (stored.clone(), "10.0.0.1".to_owned()),
+            (admins_view.clone(), "10.0.0.9".to_owned())
+        ]
+    );
+    s.delete_window(&admin_scope(), admins_view.id, &actor(), t0())
+        .await
+        .unwrap();
+
     let by_host = s.windows_of_hosts(&[mine, theirs]).await.unwrap();
     assert_eq!((by_host[&mine].len(), by_host.get(&theirs)), (1, None));
     s.delete_window(&scope, stored.id, &who, t0())

@@ -14,12 +14,16 @@ mod fleet;
 #[allow(dead_code)]
 #[path = "support/live_api.rs"]
 mod live_api;
+#[path = "bench/login.rs"]
+mod login;
 
 use std::net::Ipv4Addr;
 use std::time::Instant;
 
 #[path = "bench/reports.rs"]
 mod reports;
+#[path = "bench/worker.rs"]
+mod worker;
 
 use chrono::{Duration, TimeZone, Utc};
 use clap::{Parser, Subcommand};
@@ -74,7 +78,8 @@ enum Scenario {
         audit_rows: u32,
     },
     /// Polling a simulated fleet: bare TLS 1.3 handshakes to every agent, then a health sweep
-    /// through lpm-agent-client, both at the same concurrency; and the simulator's memory.
+    /// through lpm-agent-client, both at the same concurrency; the simulator's memory; and a
+    /// full health sweep through the worker's poller with its store writes (PostgreSQL).
     FleetPoll {
         /// Simulated agents.
         #[arg(long, default_value_t = 2500)]
@@ -108,6 +113,53 @@ enum Scenario {
         /// The store's connection pool (the server's default is 20).
         #[arg(long, default_value_t = 20)]
         pool: u32,
+    },
+    /// Logins: the password step against the real server over HTTPS (PostgreSQL, Argon2id
+    /// calibrated here), one at a time and 20 at once. Build with --release.
+    Login {
+        /// Logins one after another.
+        #[arg(long, default_value_t = 50)]
+        sequential: usize,
+        /// Rounds of 20 concurrent logins.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Argon2id parameters `m=KIB,t=N,p=N` instead of calibrating (to compare runs on a
+        /// busy machine, where calibration wanders).
+        #[arg(long, value_name = "m=KIB,t=N,p=N")]
+        argon2: Option<String>,
+    },
+    /// Dispatch latency: immediate jobs of one host each, created through the store as the
+    /// web process creates them, until the simulated agent receives the request; on
+    /// PostgreSQL (notified through LISTEN/NOTIFY) and on SQLite (in-process).
+    Dispatch {
+        /// Jobs (and agents).
+        #[arg(long, default_value_t = 300)]
+        jobs: usize,
+        /// Milliseconds between job creations.
+        #[arg(long, default_value_t = 20)]
+        gap_ms: u64,
+        /// The first agent's address.
+        #[arg(long, default_value = "127.50.0.1")]
+        first_ip: Ipv4Addr,
+        /// The agents' port.
+        #[arg(long, default_value_t = 12443)]
+        port: u16,
+    },
+    /// A maintenance window opening at once for `agents` hosts, each with a queued job: the
+    /// time until every agent has received its request, at the worker's concurrency.
+    WindowOpen {
+        /// Hosts (and agents).
+        #[arg(long, default_value_t = 2500)]
+        agents: usize,
+        /// The first agent's address.
+        #[arg(long, default_value = "127.60.0.1")]
+        first_ip: Ipv4Addr,
+        /// The agents' port.
+        #[arg(long, default_value_t = 12443)]
+        port: u16,
+        /// Agent calls in flight (the worker semaphore).
+        #[arg(long, default_value_t = 64)]
+        concurrency: u32,
     },
     /// CIDR discovery: a /22 where every address is silent, and a /22 holding 100 agents
     /// among addresses that refuse, at the SDD's probe timeout.
@@ -185,6 +237,23 @@ async fn main() -> BenchResult<()> {
             })
             .await?
         }
+        Scenario::Login {
+            sequential,
+            rounds,
+            argon2,
+        } => login::run(sequential, rounds, argon2.as_deref()).await?,
+        Scenario::Dispatch {
+            jobs,
+            gap_ms,
+            first_ip,
+            port,
+        } => worker::dispatch(jobs, gap_ms, first_ip, port).await?,
+        Scenario::WindowOpen {
+            agents,
+            first_ip,
+            port,
+            concurrency,
+        } => worker::window_open(agents, first_ip, port, concurrency).await?,
         Scenario::CidrScan {
             silent,
             mixed,

@@ -11,7 +11,7 @@ use std::net::IpAddr;
 use std::path::Path as FsPath;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
@@ -27,7 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::id_or_404;
-use super::{Caller, PageParams, Paged, parse_sort};
+use super::{ApiPath, Caller, PageParams, Paged, parse_sort};
 use crate::http::error::ErrorBody;
 use crate::http::{ApiError, ApiJson, ApiQuery, ApiResult, AppState};
 
@@ -348,7 +348,7 @@ pub async fn list_certificates(
 pub async fn host_certificate(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let id = id_or_404(id, "host", HostId::new)?;
     let record = state
@@ -394,7 +394,7 @@ pub async fn host_certificate(
 pub async fn issue_bundle(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     let id = id_or_404(id, "host", HostId::new)?;
     let host = state.store.get_host(&caller.scope, id).await?;
@@ -444,7 +444,7 @@ pub async fn issue_bundle(
 pub async fn renew_certificate(
     State(state): State<AppState>,
     caller: Caller,
-    Path(serial): Path<String>,
+    ApiPath(serial): ApiPath<String>,
 ) -> ApiResult<Response> {
     caller.require_admin()?;
     let serial = serial_or_404(&serial)?;
@@ -512,7 +512,7 @@ pub async fn renew_certificate(
 pub async fn revoke_certificate(
     State(state): State<AppState>,
     caller: Caller,
-    Path(serial): Path<String>,
+    ApiPath(serial): ApiPath<String>,
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> ApiResult<Json<CertificateView>> {
     let admin = caller.require_admin()?;

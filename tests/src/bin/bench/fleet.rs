@@ -127,6 +127,10 @@ pub(crate) async fn fleet_poll(
         "sim_rss_mib: {:.1} MiB",
         after.saturating_sub(before) as f64 / 1024.0
     );
+    let concurrency = u32::try_from(concurrency).unwrap_or(64);
+    let worker_s = crate::worker::worker_sweep(&client, &fleet, concurrency).await?;
+    eprintln!("{agents} hosts polled through the worker in {worker_s:.2} s");
+    println!("worker_sweep_{agents}_s: {worker_s:.2} s");
     fleet.shutdown().await;
     Ok(())
 }
