@@ -1,6 +1,300 @@
 // Generated from openapi/openapi.json by `npm run gen:api` (scripts/gen-api.mjs): do not edit.
 
 export interface paths {
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists audit rows. */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verifies the hash chain (the whole log, or a range of it) and records that it was checked. */
+        post: operations["verify_audit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Logs in with a password: the first of two steps. */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ends the session of a refresh token (its whole family). Answers 204 whatever the token, so
+         *     it cannot be used to test tokens. Access tokens already issued run out within 15 minutes.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller: account, role, groups and second factors. */
+        get: operations["get_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a login with a recovery code; each code is accepted once. */
+        post: operations["login_mfa_recovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a login with a TOTP code; each code is accepted once. */
+        post: operations["login_mfa_totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirms TOTP enrolment with the first code from the app.
+         * @description Bearer: the same token as `/auth/mfa/totp/setup`. With an enrolment token the answer includes the session.
+         */
+        post: operations["totp_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts TOTP enrolment: a new secret, shown once; it takes effect when a code confirms it.
+         * @description Bearer: the `enrollment_token` from `/auth/login`, or an access token to add or replace the authenticator app. The secret waits 10 minutes for `/auth/mfa/totp/confirm`; until then the current app (if any) keeps working.
+         */
+        post: operations["totp_setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a WebAuthn login with the authenticator's answer. */
+        post: operations["login_mfa_webauthn_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/register/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Completes registering a WebAuthn credential.
+         * @description Bearer: the same token as `/auth/mfa/webauthn/register/start`. With an enrolment token the answer includes the session.
+         */
+        post: operations["webauthn_register_finish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/register/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts registering a WebAuthn credential (security key, platform authenticator).
+         * @description Bearer: the `enrollment_token` from `/auth/login`, or an access token to add a key. The challenge waits 10 minutes for `/auth/mfa/webauthn/register/finish`.
+         */
+        post: operations["webauthn_register_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/webauthn/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a WebAuthn login: the challenge for the account's registered credentials. */
+        post: operations["login_mfa_webauthn_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes the caller's password. Every session of the account ends, this one included: log in
+         *     again with the new password.
+         */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replaces the caller's recovery codes with 10 new ones, shown once. */
+        post: operations["regenerate_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchanges a refresh token for a new access token and a new refresh token. The old refresh
+         *     token is spent: presenting it again revokes the whole session (`refresh_token_reused`),
+         *     so clients must not refresh twice in parallel.
+         */
+        post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ca/crl.pem": {
         parameters: {
             query?: never;
@@ -90,6 +384,112 @@ export interface paths {
          *     `DATA/ca/crl.pem`). Audited.
          */
         post: operations["revoke_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists scans. */
+        get: operations["list_discoveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One scan and its progress. */
+        get: operations["get_discovery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancels a queued or running scan; what it found so far stays. */
+        post: operations["cancel_discovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/{id}/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Registers selected results as hosts, each as `POST /api/v1/hosts` would (audited, and a
+         *     worker checks it at once). A result already registered, or whose address or name is
+         *     already a host, is reported as such and not created again.
+         */
+        post: operations["register_discovery_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agents a scan found, in the order found. */
+        get: operations["list_discovery_results"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/discovery/cidr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts a scan of a CIDR range for agents. */
+        post: operations["create_discovery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -365,6 +765,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the jobs touching hosts in the caller's scope. */
+        get: operations["list_jobs"];
+        put?: never;
+        /** Creates a job over hosts in the caller's scope. */
+        post: operations["create_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One job: its rows for hosts in the caller's scope and its latest events. */
+        get: operations["get_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancels a job: rows not yet sent to an agent stop; rows already sent run to their end and
+         *     are reported as usual (the agent API has no cancel). The caller must reach every host of
+         *     the job.
+         */
+        post: operations["cancel_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job's event log: the job's own events and those of its rows for hosts in scope. */
+        get: operations["list_job_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rolls a finished job back (SDD §6.5): a new `rollback` job, run at once, over the hosts
+         *     whose packages the job changed. The caller must reach every one of them.
+         */
+        post: operations["rollback_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/audit": {
         parameters: {
             query?: never;
@@ -593,6 +1086,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/status/fleet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fleet summary over the caller's scope. */
+        get: operations["fleet_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -767,6 +1277,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Jobs under way touching the caller's hosts. */
+        ActiveJobsView: {
+            /**
+             * Format: int64
+             * @description Waiting for their first host to start.
+             */
+            queued: number;
+            /**
+             * Format: int64
+             * @description Started and not finished.
+             */
+            running: number;
+        };
         /** @description Argon2id cost parameters. */
         Argon2View: {
             /**
@@ -784,6 +1307,40 @@ export interface components {
              * @description Iterations.
              */
             t: number;
+        };
+        /** @description One audit row. */
+        AuditRecordView: {
+            /** @description What happened (`host.created`, `job.cancelled` ...). */
+            action: string;
+            /** @description The acting name (a username, or `system`). */
+            actor: string;
+            /**
+             * Format: int64
+             * @description The acting user (`null`: the system).
+             */
+            actor_id?: number | null;
+            /**
+             * Format: date-time
+             * @description When it was recorded.
+             */
+            at: string;
+            /** @description What else was recorded: any JSON value (`null` when nothing was). */
+            details: unknown;
+            /**
+             * Format: int64
+             * @description Its position in the chain.
+             */
+            id: number;
+            /** @description The client address. */
+            ip?: string | null;
+            /** @description The previous row's hash. */
+            prev_hash: string;
+            /** @description This row's hash. */
+            row_hash: string;
+            /** @description Its id. */
+            target_id?: string | null;
+            /** @description The kind of thing acted on. */
+            target_type: string;
         };
         /** @description The audit report. */
         AuditReportDoc: {
@@ -823,6 +1380,36 @@ export interface components {
             argon2: components["schemas"]["Argon2View"];
             /** @description Whether they were calibrated on this machine (else the SDD's starting point). */
             calibrated: boolean;
+        };
+        /**
+         * @description What is wrong with a broken row.
+         * @enum {string}
+         */
+        BreakKindView: "contents_changed" | "link_broken" | "rows_missing" | "truncated";
+        /** @description The first row at which the chain fails. */
+        BrokenRowView: {
+            /**
+             * Format: int64
+             * @description The row's id (for truncation: the recorded head).
+             */
+            id: number;
+            /** @description What is wrong. */
+            kind: components["schemas"]["BreakKindView"];
+        };
+        /** @description What a cancel did. */
+        CancelView: {
+            /** @description The job after the cancel. */
+            job: components["schemas"]["JobDetailView"];
+            /**
+             * Format: int64
+             * @description Rows stopped before they were sent to an agent.
+             */
+            rows_cancelled: number;
+            /**
+             * Format: int64
+             * @description Rows already sent: they run to their end and report as usual.
+             */
+            rows_still_running: number;
         };
         /**
          * @description What a server administrator installs on one managed host. Save the three PEM texts as the
@@ -909,6 +1496,19 @@ export interface components {
          * @enum {string}
          */
         ChangeAction: "upgrade" | "install" | "remove" | "downgrade";
+        /** @description The current password and the new one. */
+        ChangePasswordRequest: {
+            /**
+             * Format: password
+             * @description The password now.
+             */
+            current_password: string;
+            /**
+             * Format: password
+             * @description The new password: 12 to 1024 characters, not one repeated character, not the username.
+             */
+            new_password: string;
+        };
         /** @description The compliance report. */
         ComplianceReportDoc: {
             /** @description Fleet-wide figures. */
@@ -918,6 +1518,27 @@ export interface components {
             /** @description When, by whom, with which filters. */
             meta: components["schemas"]["ReportMetaDoc"];
         };
+        /**
+         * @description Security compliance: of the hosts that answer and whose patches were polled, those with no
+         *     pending security update.
+         */
+        ComplianceView: {
+            /**
+             * Format: int64
+             * @description Hosts with no pending security update.
+             */
+            compliant: number;
+            /**
+             * Format: double
+             * @description `compliant / reachable` as a percentage; `null` while no host counts.
+             */
+            pct?: number | null;
+            /**
+             * Format: int64
+             * @description Hosts that answer (`healthy` or `degraded`) and were polled for patches.
+             */
+            reachable: number;
+        };
         /** @description How many agents a worker calls at once (SDD §5.2's semaphore). */
         ConcurrencySettings: {
             /**
@@ -926,6 +1547,16 @@ export interface components {
              * @default 64
              */
             max_agents: number;
+        };
+        /** @description A scan to start. */
+        CreateDiscoveryRequest: {
+            /** @description The range, e.g. `10.20.0.0/22`; at most a /16 (65,536 addresses). */
+            cidr: string;
+            /**
+             * Format: int32
+             * @description The agent port to probe (default 12443).
+             */
+            port?: number | null;
         };
         /** @description A new account and its one-time password. */
         CreatedUserView: {
@@ -964,6 +1595,29 @@ export interface components {
              * @default 12443
              */
             port: number | null;
+        };
+        /** @description A job to create. */
+        CreateJobRequest: {
+            /** @description Ask the agents what they would do, change nothing (not for `reboot`). */
+            dry_run?: boolean;
+            /** @description The hosts (duplicates are ignored), at most 10,000. */
+            host_ids: number[];
+            /**
+             * @description What to do. `rollback` is created with `POST /api/v1/jobs/{id}/rollback`; `refresh` is
+             *     not a job people create here.
+             */
+            kind: components["schemas"]["JobKind"];
+            /** @description Now, or at each host's next maintenance window. */
+            mode: components["schemas"]["JobMode"];
+            /**
+             * @description Packages: required for `install`, `update` and `remove`; for `apply_patches` a subset
+             *     of the available updates (absent: all); not allowed for `reboot`. A `{name, version}`
+             *     pins a version, for `install` only.
+             */
+            packages?: components["schemas"]["PackageArg"][];
+            reboot?: components["schemas"]["RebootPolicy"] | null;
+            /** @description Security updates only (`apply_patches` only). */
+            security_only?: boolean;
         };
         /** @description A new account. */
         CreateUser: {
@@ -1021,6 +1675,100 @@ export interface components {
             /** @description Its most severe rating. */
             severity: components["schemas"]["Severity"];
         };
+        /** @description An agent a scan found. */
+        DiscoveryResultView: {
+            /** @description Its agent version. */
+            agent_version?: string | null;
+            /** @description The name it reported, if any. */
+            fqdn?: string | null;
+            /**
+             * Format: int64
+             * @description Its id (what registration names).
+             */
+            id: number;
+            /** @description Its address. */
+            ip: string;
+            /**
+             * Format: int64
+             * @description Its port.
+             */
+            port: number;
+            /**
+             * Format: int64
+             * @description The host it is registered as, once registered.
+             */
+            registered_host_id?: number | null;
+        };
+        /**
+         * @description Where a scan stands.
+         * @enum {string}
+         */
+        DiscoveryState: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        /** @description A scan and its progress. */
+        DiscoveryView: {
+            /** @description The range scanned. */
+            cidr: string;
+            /**
+             * Format: date-time
+             * @description When it was requested.
+             */
+            created_at: string;
+            /** @description Why it failed. */
+            error?: string | null;
+            /**
+             * Format: date-time
+             * @description When it finished.
+             */
+            finished_at?: string | null;
+            /**
+             * Format: int64
+             * @description Agents found so far.
+             */
+            found: number;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The agent port probed.
+             */
+            port: number;
+            /**
+             * Format: int64
+             * @description Addresses probed so far.
+             */
+            probed: number;
+            /** @description Where it stands. */
+            state: components["schemas"]["DiscoveryState"];
+            /**
+             * Format: int64
+             * @description Addresses to probe.
+             */
+            total: number;
+        };
+        /** @description A second factor was enrolled. */
+        EnrolledView: {
+            /** @description The access token, when enrolment was done with an enrolment token (first login). */
+            access_token?: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires, with `access_token`.
+             */
+            expires_in?: number;
+            /** @description What was enrolled. */
+            method: components["schemas"]["MfaMethod"];
+            /**
+             * @description New recovery codes, shown once, when this was the account's first second factor
+             *     (empty when a factor is added later: `POST /auth/recovery-codes` makes new ones).
+             */
+            recovery_codes: string[];
+            /** @description The refresh token, with `access_token`. */
+            refresh_token?: string;
+            /** @description `Bearer`, with `access_token`. */
+            token_type?: components["schemas"]["TokenType"];
+        };
         /** @description The error envelope as the OpenAPI document describes it. */
         ErrorBody: {
             /** @description The error. */
@@ -1037,6 +1785,11 @@ export interface components {
             /** @description The ULID of the request, as in the `X-Request-Id` header and the server's log. */
             request_id: string;
         };
+        /**
+         * @description Whether an event concerns the whole job or one host's row.
+         * @enum {string}
+         */
+        EventLevel: "job" | "host";
         /** @description Fleet-wide compliance figures. */
         FleetComplianceDoc: {
             /** @description Per group (a host in several groups counts in each; `(ungrouped)` for none). */
@@ -1080,6 +1833,58 @@ export interface components {
              * @description Hosts whose retries are exhausted.
              */
             unreachable: number;
+        };
+        /** @description The fleet at a glance, over the caller's scope. */
+        FleetStatusView: {
+            /** @description Unreachable then unhealthy hosts, each by when it was last seen (at most `limit`). */
+            attention: components["schemas"]["HostView"][];
+            /** @description Hosts per status. */
+            by_status: components["schemas"]["StatusCounts"];
+            /** @description Security compliance. */
+            compliance: components["schemas"]["ComplianceView"];
+            /**
+             * Format: int64
+             * @description Polled hosts with no pending update at all.
+             */
+            fully_patched: number;
+            /**
+             * Format: date-time
+             * @description When this was computed.
+             */
+            generated_at: string;
+            /**
+             * Format: int64
+             * @description Hosts in scope.
+             */
+            hosts: number;
+            /** @description Jobs under way. */
+            jobs: components["schemas"]["ActiveJobsView"];
+            /** @description Pending updates per severity. */
+            pending_patches: components["schemas"]["PendingView"];
+            /**
+             * Format: int64
+             * @description Hosts polled for patches at least once.
+             */
+            polled: number;
+            /**
+             * Format: int64
+             * @description Hosts that need a reboot.
+             */
+            reboot_required: number;
+            /** @description The next window openings (windows open now first), at most `limit`. */
+            upcoming_windows: components["schemas"]["UpcomingWindowView"][];
+            /**
+             * Format: int64
+             * @description Hosts with pending critical updates.
+             */
+            with_critical_updates: number;
+            /**
+             * Format: int64
+             * @description Hosts with pending security updates.
+             */
+            with_security_updates: number;
+            /** @description The workers' heartbeat. */
+            worker: components["schemas"]["WorkerView"];
         };
         /** @description One group's compliance figures. */
         GroupComplianceDoc: {
@@ -1175,6 +1980,16 @@ export interface components {
              * @description Member users.
              */
             user_count: number;
+        };
+        /** @description The chain's head. */
+        HeadView: {
+            /** @description Its hash. */
+            hash: string;
+            /**
+             * Format: int64
+             * @description The newest row's id (0: none yet).
+             */
+            id: number;
         };
         /** @description The last health poll of a host. */
         HealthView: {
@@ -1390,6 +2205,47 @@ export interface components {
             /** @description Health as last seen. */
             status: components["schemas"]["HostStatus"];
         };
+        /** @description A job with its host rows (those in the caller's scope) and its latest events. */
+        JobDetailView: components["schemas"]["JobView"] & {
+            /** @description Its rows for hosts in the caller's scope. */
+            hosts: components["schemas"]["JobHostView"][];
+            /** @description The newest events (at most 20), newest first; the whole log is at `/events`. */
+            recent_events: components["schemas"]["JobEventView"][];
+        };
+        /** @description One entry of a job's event log. */
+        JobEventView: {
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            at: string;
+            /**
+             * Format: int64
+             * @description The row's attempt number at the time.
+             */
+            attempt: number;
+            /**
+             * Format: int64
+             * @description The host, for a host-level event.
+             */
+            host_id?: number | null;
+            /**
+             * Format: int64
+             * @description Its id (the log's order).
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description The host row, for a host-level event.
+             */
+            job_host_id?: number | null;
+            /** @description Job or host level. */
+            level: components["schemas"]["EventLevel"];
+            /** @description Why a row waits, what went wrong, or who acted. */
+            message?: string | null;
+            /** @description The new state: a job state for job-level events, a host-row state otherwise. */
+            state: string;
+        };
         /** @description One host's part in a job. */
         JobHostRecordDoc: {
             /** @description Package changes. */
@@ -1406,11 +2262,94 @@ export interface components {
          * @enum {string}
          */
         JobHostState: "queued" | "dispatched" | "running" | "retry_waiting" | "succeeded" | "failed" | "cancelled";
+        /** @description One host's row of a job. */
+        JobHostView: {
+            /** @description The agent's job id, once it accepted the work. */
+            agent_job_id?: string | null;
+            /**
+             * Format: int64
+             * @description Attempts so far (each claim by a worker is one).
+             */
+            attempts: number;
+            /** @description Package changes made. */
+            changes: components["schemas"]["PackageChangeView"][];
+            /** @description The last error. */
+            error?: string | null;
+            /**
+             * Format: date-time
+             * @description When it finished.
+             */
+            finished_at?: string | null;
+            /**
+             * Format: int64
+             * @description The host.
+             */
+            host_id: number;
+            /** @description The host's name (FQDN, else address). */
+            host_name?: string | null;
+            /**
+             * Format: int64
+             * @description The row's id.
+             */
+            id: number;
+            /** @description The agent's last output lines. */
+            log_tail: string[];
+            /**
+             * Format: date-time
+             * @description When the row becomes due: for a queued job, its host's next window opening.
+             */
+            next_window_at?: string | null;
+            /**
+             * Format: int64
+             * @description In-window retries of a failed patch.
+             */
+            patch_retries: number;
+            /**
+             * Format: int64
+             * @description Percent done.
+             */
+            progress: number;
+            /** @description The host needs a reboot. */
+            reboot_required: boolean;
+            /**
+             * Format: int64
+             * @description Retries after transient agent errors.
+             */
+            retries: number;
+            /**
+             * Format: date-time
+             * @description When it was first sent to the agent.
+             */
+            started_at?: string | null;
+            /**
+             * @description The row's state. `dispatched` and `running` rows were sent to the agent: cancelling
+             *     the job does not stop them.
+             */
+            state: components["schemas"]["JobHostState"];
+            /** @description Why the row waits (e.g. the host has no maintenance window). */
+            waiting_reason?: string | null;
+        };
         /**
          * @description What a job asks the agents to do.
          * @enum {string}
          */
         JobKind: "apply_patches" | "install" | "update" | "remove" | "reboot" | "rollback" | "refresh";
+        /**
+         * @description When a job may start on each host.
+         * @enum {string}
+         */
+        JobMode: "immediate" | "queued";
+        /** @description What the agents are asked to do. */
+        JobOptionsView: {
+            /** @description Nothing is changed. */
+            dry_run: boolean;
+            /** @description Packages named (empty: all available updates, for `apply_patches`). */
+            packages: components["schemas"]["PackageView"][];
+            /** @description Reboot behaviour. */
+            reboot: components["schemas"]["RebootPolicy"];
+            /** @description Security updates only. */
+            security_only: boolean;
+        };
         /** @description One finished job. */
         JobRecordDoc: {
             /**
@@ -1447,11 +2386,141 @@ export interface components {
          * @enum {string}
          */
         JobState: "queued" | "running" | "succeeded" | "partially_failed" | "failed" | "cancelled";
+        /** @description A job as lists show it. */
+        JobView: {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Who created it (`null`: the system, or a deleted user).
+             */
+            created_by?: number | null;
+            /** @description Their username. */
+            created_by_name?: string | null;
+            /**
+             * Format: date-time
+             * @description When its last host finished.
+             */
+            finished_at?: string | null;
+            /**
+             * Format: int64
+             * @description How many hosts it covers (the caller may see fewer rows).
+             */
+            host_count: number;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /** @description What it does. */
+            kind: components["schemas"]["JobKind"];
+            /** @description Now, or at each host's window. */
+            mode: components["schemas"]["JobMode"];
+            /** @description What the agents are asked to do. */
+            options: components["schemas"]["JobOptionsView"];
+            /**
+             * Format: int64
+             * @description For a rollback, the job it undoes.
+             */
+            parent_id?: number | null;
+            /**
+             * Format: date-time
+             * @description When its first host started.
+             */
+            started_at?: string | null;
+            /** @description Its state. */
+            state: components["schemas"]["JobState"];
+        };
+        /** @description A username and password. */
+        LoginRequest: {
+            /**
+             * Format: password
+             * @description The password.
+             */
+            password: string;
+            /** @description The login name (case does not matter). */
+            username: string;
+        };
         /**
-         * @description A second factor a user has set up.
+         * @description What the password step answers: never a session directly (MFA is mandatory), but either the
+         *     second step (`mfa_required`, `mfa_token`, `methods`) or, for an account without a second
+         *     factor, enrolment (`mfa_enrollment_required`, `enrollment_token`). The session fields are
+         *     reserved for sign-ins whose second factor is already proven elsewhere (single sign-on).
+         */
+        LoginView: {
+            /** @description The access token, when the login is complete. */
+            access_token?: string;
+            /** @description The bearer token of the enrolment endpoints only (5 minutes). */
+            enrollment_token?: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires, when the login is complete.
+             */
+            expires_in?: number;
+            /** @description The second factors this account can use. */
+            methods?: components["schemas"]["MfaMethod"][];
+            /** @description `true`: the account has no second factor yet; enrol one with `enrollment_token`. */
+            mfa_enrollment_required?: boolean;
+            /** @description `true`: send a second factor with `mfa_token`. */
+            mfa_required?: boolean;
+            /** @description The token for the second step (5 minutes, at most 5 wrong codes). */
+            mfa_token?: string;
+            /** @description The refresh token, when the login is complete. */
+            refresh_token?: string;
+            /** @description `Bearer`, when the login is complete. */
+            token_type?: components["schemas"]["TokenType"];
+        };
+        /** @description The caller and how they log in. */
+        MeView: {
+            /** @description Ids of the groups they belong to. */
+            groups: number[];
+            /**
+             * Format: int64
+             * @description User id.
+             */
+            id: number;
+            /** @description The second factors they can log in with. */
+            methods: components["schemas"]["MfaMethod"][];
+            /**
+             * Format: date-time
+             * @description When their first second factor was enrolled.
+             */
+            mfa_enrolled_at?: string | null;
+            /**
+             * Format: int64
+             * @description Unused recovery codes left.
+             */
+            recovery_codes_left: number;
+            /** @description Role. */
+            role: components["schemas"]["Role"];
+            /** @description Login name. */
+            username: string;
+            /** @description Their WebAuthn credentials. */
+            webauthn_credentials: components["schemas"]["WebauthnCredentialView"][];
+        };
+        /** @description A code for the second step. */
+        MfaCodeRequest: {
+            /**
+             * @description The code: 6 digits (TOTP) or `xxxx-xxxx-xxxx` (recovery; case, spaces and dashes do
+             *     not matter).
+             */
+            code: string;
+            /** @description The `mfa_token` from `/auth/login`. */
+            mfa_token: string;
+        };
+        /**
+         * @description A second factor.
          * @enum {string}
          */
-        MfaMethod: "totp" | "webauthn";
+        MfaMethod: "totp" | "webauthn" | "recovery";
+        /** @description The MFA token alone. */
+        MfaTokenRequest: {
+            /** @description The `mfa_token` from `/auth/login`. */
+            mfa_token: string;
+        };
         /** @description The state of a user's second factors (never the factors themselves). */
         MfaView: {
             /** @description A second factor is confirmed; `false`: the user must enrol at their next login. */
@@ -1497,6 +2566,8 @@ export interface components {
              */
             opens_at: string;
         };
+        /** @description A package as a job names it: a name, or a name and an exact version (install only). */
+        PackageArg: string | components["schemas"]["PinnedPackage"];
         /** @description One package change. */
         PackageChangeDoc: {
             /** @description What happened. */
@@ -1506,6 +2577,17 @@ export interface components {
             /** @description Package name. */
             package: string;
             /** @description Version after. */
+            to?: string | null;
+        };
+        /** @description A package change a job made on a host. */
+        PackageChangeView: {
+            /** @description What happened. */
+            action: components["schemas"]["ChangeAction"];
+            /** @description Version before (none for an install). */
+            from?: string | null;
+            /** @description Package name. */
+            package: string;
+            /** @description Version after (none for a removal). */
             to?: string | null;
         };
         /**
@@ -1523,9 +2605,69 @@ export interface components {
             version: string;
         };
         /** @description One page of a list. */
+        Paged_AuditRecordView: {
+            /** @description The rows of this page. */
+            items: components["schemas"]["AuditRecordView"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
         Paged_CertificateView: {
             /** @description The rows of this page. */
             items: components["schemas"]["CertificateView"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Paged_DiscoveryResultView: {
+            /** @description The rows of this page. */
+            items: components["schemas"]["DiscoveryResultView"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Paged_DiscoveryView: {
+            /** @description The rows of this page. */
+            items: components["schemas"]["DiscoveryView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -1586,6 +2728,46 @@ export interface components {
         Paged_HostView: {
             /** @description The rows of this page. */
             items: components["schemas"]["HostView"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Paged_JobEventView: {
+            /** @description The rows of this page. */
+            items: components["schemas"]["JobEventView"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
+        Paged_JobView: {
+            /** @description The rows of this page. */
+            items: components["schemas"]["JobView"][];
             /**
              * Format: int32
              * @description This page's number.
@@ -1739,6 +2921,13 @@ export interface components {
              */
             security: number;
         };
+        /** @description A package with an optional exact version. */
+        PinnedPackage: {
+            /** @description Package name. */
+            name: string;
+            /** @description Exact version to install; absent: the newest. */
+            version?: string | null;
+        };
         /** @description How often the worker polls agents. */
         PollingSettings: {
             /**
@@ -1753,6 +2942,56 @@ export interface components {
              * @default 1800
              */
             patch_interval_s: number;
+        };
+        /**
+         * @description Whether the agent reboots after applying.
+         * @enum {string}
+         */
+        RebootPolicy: "never" | "if_required" | "always";
+        /** @description New recovery codes, shown once. */
+        RecoveryCodesView: {
+            /**
+             * @description The codes (`xxxx-xxxx-xxxx`); each logs in once in place of the second factor. Every
+             *     earlier code no longer works.
+             */
+            recovery_codes: string[];
+        };
+        /** @description A refresh token. */
+        RefreshRequest: {
+            /** @description The refresh token from the login or the last refresh. */
+            refresh_token: string;
+        };
+        /** @description Results to register as hosts. */
+        RegisterRequest: {
+            /** @description Groups to put the new hosts in (default: none). */
+            groups?: number[];
+            /** @description Result ids of this scan (duplicates are ignored), at most 1,000. */
+            result_ids: number[];
+        };
+        /** @description What a registration did, result by result. */
+        RegisterView: {
+            /** @description One entry per result named, in id order. */
+            results: components["schemas"]["RegistrationView"][];
+        };
+        /**
+         * @description What registering one result did.
+         * @enum {string}
+         */
+        RegistrationOutcome: "registered" | "already_registered";
+        /** @description One registered result. */
+        RegistrationView: {
+            /**
+             * Format: int64
+             * @description The host it is registered as.
+             */
+            host_id: number;
+            /** @description Whether it was created now. */
+            outcome: components["schemas"]["RegistrationOutcome"];
+            /**
+             * Format: int64
+             * @description The result.
+             */
+            result_id: number;
         };
         /** @description The filters a report was produced with (names, not ids). */
         ReportFiltersDoc: {
@@ -1841,6 +3080,20 @@ export interface components {
              *     ]
              */
             ip_allowlist: string[];
+        };
+        /** @description A new session: an access token for the API and the refresh token that renews it. */
+        SessionView: {
+            /** @description The access token (a JWT), for `Authorization: Bearer`. */
+            access_token: string;
+            /**
+             * Format: int64
+             * @description Seconds until the access token expires.
+             */
+            expires_in: number;
+            /** @description The refresh token for `POST /auth/refresh`; single-use, kept only as a hash. */
+            refresh_token: string;
+            /** @description Always `Bearer`. */
+            token_type: components["schemas"]["TokenType"];
         };
         /** @description Every settings section. */
         SettingsView: {
@@ -1954,6 +3207,34 @@ export interface components {
              */
             tenant_id: string | null;
         };
+        /** @description Hosts per status. */
+        StatusCounts: {
+            /**
+             * Format: int64
+             * @description Answering, the agent reports a problem.
+             */
+            degraded: number;
+            /**
+             * Format: int64
+             * @description Answering, all well.
+             */
+            healthy: number;
+            /**
+             * Format: int64
+             * @description Registered, never reached.
+             */
+            pending: number;
+            /**
+             * Format: int64
+             * @description Errors, being retried.
+             */
+            unhealthy: number;
+            /**
+             * Format: int64
+             * @description Retries exhausted.
+             */
+            unreachable: number;
+        };
         /** @description A message on the job stream. */
         StreamMessage: {
             /**
@@ -2004,6 +3285,23 @@ export interface components {
             /** @description The severity. */
             severity: components["schemas"]["Severity"];
         };
+        /**
+         * @description The kind of an access token: always `Bearer`.
+         * @enum {string}
+         */
+        TokenType: "Bearer";
+        /** @description The first code from the authenticator app. */
+        TotpConfirmRequest: {
+            /** @description The 6-digit code now shown by the app. */
+            code: string;
+        };
+        /** @description A TOTP secret to add to an authenticator app, shown once. */
+        TotpSetupView: {
+            /** @description The same as an `otpauth://totp/...` URI, for a QR code. */
+            otpauth_uri: string;
+            /** @description The secret, base32 without padding (for typing in). */
+            secret: string;
+        };
         /** @description One period of the trend. */
         TrendPointDoc: {
             /**
@@ -2021,6 +3319,35 @@ export interface components {
              * @description First day of the period.
              */
             start: string;
+        };
+        /** @description A maintenance window opening. */
+        UpcomingWindowView: {
+            /**
+             * Format: date-time
+             * @description When it closes.
+             */
+            closes_at: string;
+            /**
+             * Format: int64
+             * @description Its host.
+             */
+            host_id: number;
+            /** @description The host's name (FQDN, else address). */
+            host_name: string;
+            /** @description Whether it is open now. */
+            open_now: boolean;
+            /**
+             * Format: date-time
+             * @description When it opens (in the past for a window open now).
+             */
+            opens_at: string;
+            /**
+             * Format: int64
+             * @description The window.
+             */
+            window_id: number;
+            /** @description Its name. */
+            window_name: string;
         };
         /** @description A change to a group; absent fields stay as they are. */
         UpdateGroup: {
@@ -2073,6 +3400,37 @@ export interface components {
             /** @description Login name. */
             username: string;
         };
+        /** @description Which rows to verify; both bounds are optional (the oldest kept row, the newest row). */
+        VerifyRequest: {
+            /**
+             * Format: int64
+             * @description The first row to check.
+             */
+            from_id?: number | null;
+            /**
+             * Format: int64
+             * @description The last row to check.
+             */
+            to_id?: number | null;
+        };
+        /** @description The outcome of a verification. */
+        VerifyView: {
+            first_broken?: components["schemas"]["BrokenRowView"] | null;
+            /** @description The head the rows were verified against. */
+            head: components["schemas"]["HeadView"];
+            /** @description Whether every row checked holds. */
+            ok: boolean;
+            /**
+             * Format: int64
+             * @description Rows up to this id were removed by retention (0: none); they are not checked.
+             */
+            pruned_through: number;
+            /**
+             * Format: int64
+             * @description Rows read.
+             */
+            rows_checked: number;
+        };
         /** @description The vulnerability report. */
         VulnerabilityReportDoc: {
             /**
@@ -2095,6 +3453,54 @@ export interface components {
             open_findings: number;
             /** @description Time to patch per severity. */
             time_to_patch: components["schemas"]["TimeToPatchDoc"][];
+        };
+        /** @description A WebAuthn challenge for `navigator.credentials.create` or `.get`. */
+        WebauthnChallengeView: {
+            /**
+             * @description The options, `{"publicKey": {...}}` with binary fields in base64url: decode them and
+             *     pass the result to the browser's WebAuthn API.
+             */
+            options: Record<string, never>;
+        };
+        /** @description A registered WebAuthn credential. */
+        WebauthnCredentialView: {
+            /**
+             * Format: date-time
+             * @description When it was registered.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When it last completed a login.
+             */
+            last_used_at?: string | null;
+            /** @description The name given at registration. */
+            name: string;
+        };
+        /** @description The authenticator's answer to a WebAuthn login challenge. */
+        WebauthnLoginFinishRequest: {
+            /** @description The `PublicKeyCredential` from `navigator.credentials.get`, binary fields in base64url. */
+            credential: Record<string, never>;
+            /** @description The `mfa_token` from `/auth/login`. */
+            mfa_token: string;
+        };
+        /** @description The authenticator's answer to a WebAuthn registration challenge. */
+        WebauthnRegisterFinishRequest: {
+            /**
+             * @description The `PublicKeyCredential` from `navigator.credentials.create`, binary fields in
+             *     base64url.
+             */
+            credential: Record<string, never>;
+            /**
+             * @description A name for the key, to tell it apart later ("YubiKey 5", "laptop"); default
+             *     `Security key`.
+             */
+            name?: string | null;
         };
         /** @description What the web certificate says. */
         WebCertificateView: {
@@ -2210,6 +3616,31 @@ export interface components {
             /** @description The schedule. */
             window: components["schemas"]["WindowSpec"];
         };
+        /**
+         * @description Whether a worker is alive.
+         * @enum {string}
+         */
+        WorkerState: "fresh" | "stale" | "absent";
+        /** @description The workers' heartbeat. */
+        WorkerView: {
+            /**
+             * Format: int64
+             * @description Workers that beat within the limit.
+             */
+            fresh_workers: number;
+            /**
+             * Format: date-time
+             * @description The newest beat of any worker.
+             */
+            last_beat_at?: string | null;
+            /**
+             * Format: int64
+             * @description A beat older than this many seconds is stale.
+             */
+            stale_after_s: number;
+            /** @description Fresh, stale or absent. */
+            state: components["schemas"]["WorkerState"];
+        };
         /** @description A ticket for one WebSocket connection. */
         WsTicket: {
             /**
@@ -2229,6 +3660,841 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audit: {
+        parameters: {
+            query?: {
+                /** @description Only actions starting with this (`auth.` for every sign-in event). */
+                action?: string;
+                /** @description Only this actor name (`system` for the worker and the command line). */
+                actor?: string;
+                /** @description Only this acting user id. */
+                actor_id?: number;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description Only rows recorded at or after this time (RFC 3339). */
+                since?: string;
+                /** @description `id` or `time`, a leading `-` sorts descending; default newest first. */
+                sort?: string;
+                /** @description Only this target id. */
+                target_id?: string;
+                /** @description Only this kind of target (`host`, `job`, `user` ...). */
+                target_type?: string;
+                /** @description Only rows recorded before this time (RFC 3339). */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of audit rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_AuditRecordView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    verify_audit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyRequest"];
+            };
+        };
+        responses: {
+            /** @description The outcome; `ok: false` names the first broken row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bound below 1, or `from_id` after `to_id` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description The password is right: the second step (`mfa_required`) or enrolment (`mfa_enrollment_required`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_credentials`: wrong username or password, or a disabled account */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_attempts`: throttled or the account is locked for a while */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description The session is over */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_mfa_recovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_code` (with `details.attempts_left`), `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_mfa_totp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_code` (with `details.attempts_left`), `code_already_used`, `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `totp_not_enrolled`: this account has no TOTP */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    totp_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description Enrolled: recovery codes (first factor) and, after an enrolment token, the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid enrolment or access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_totp_setup`: call `/auth/mfa/totp/setup` first (or again: 5 wrong codes or 10 minutes end it); `already_enrolled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_code` (with `details.attempts_left`), or a field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    totp_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret and its `otpauth://` URI */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetupView"];
+                };
+            };
+            /** @description No valid enrolment or access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_enrolled`: an enrolment token for an account that has a factor */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_mfa_webauthn_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebauthnLoginFinishRequest"];
+            };
+        };
+        responses: {
+            /** @description The session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `webauthn_failed` (with `details.attempts_left`), `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_webauthn_challenge`: call `/auth/mfa/webauthn/start` first (a challenge answers once) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing, or `credential` is not a WebAuthn assertion */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webauthn_register_finish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebauthnRegisterFinishRequest"];
+            };
+        };
+        responses: {
+            /** @description Registered: recovery codes (first factor) and, after an enrolment token, the session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolledView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No valid enrolment or access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `no_webauthn_registration`: call `/auth/mfa/webauthn/register/start` first (a challenge answers once); `already_enrolled`; `conflict`: the key is already registered */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `webauthn_failed`: the answer does not match the challenge; or a field is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    webauthn_register_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge for `navigator.credentials.create` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebauthnChallengeView"];
+                };
+            };
+            /** @description No valid enrolment or access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_enrolled`: an enrolment token for an account that has a factor */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    login_mfa_webauthn_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The challenge for `navigator.credentials.get` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebauthnChallengeView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_mfa_token`, `mfa_token_expired`, `mfa_token_used`, `mfa_token_exhausted` or `account_disabled` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `webauthn_not_registered`: this account has no security key */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; every session ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `validation_failed`: `new_password` breaks the policy, or `current_password` is wrong */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_attempts`: too many wrong current passwords */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    regenerate_recovery_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new codes; the old ones no longer work */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description The renewed session */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_refresh_token`, `refresh_token_expired` (an hour idle, or 12 hours old), `refresh_token_revoked` (logged out, revoked, account disabled) or `refresh_token_reused` (an already used token: the session is revoked) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_crl: {
         parameters: {
             query?: never;
@@ -2508,6 +4774,414 @@ export interface operations {
                 };
             };
             /** @description An unknown reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_discoveries: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description `created` (oldest first) or `-created` (newest first, the default). */
+                sort?: string;
+                /** @description Only scans in this state. */
+                state?: components["schemas"]["DiscoveryState"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of scans */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_DiscoveryView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Scan id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scan */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryView"];
+                };
+            };
+            /** @description The id is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such scan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Scan id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled scan */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryView"];
+                };
+            };
+            /** @description The id is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such scan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The scan has finished (`discovery_finished`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    register_discovery_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Scan id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterRequest"];
+            };
+        };
+        responses: {
+            /** @description What happened to each result */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterView"];
+                };
+            };
+            /** @description The body is not JSON, or the id is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such scan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No result named, too many, one that is not this scan's, or a group that does not exist; nothing was registered */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_discovery_results: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description Only results registered (`true`) or not yet (`false`). */
+                registered?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Scan id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of results */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_DiscoveryResultView"];
+                };
+            };
+            /** @description The id is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such scan */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_discovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDiscoveryRequest"];
+            };
+        };
+        responses: {
+            /** @description The scan, queued for a worker */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoveryView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not an admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not a CIDR range, larger than a /16, or port 0 */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3797,6 +6471,384 @@ export interface operations {
             };
         };
     };
+    list_jobs: {
+        parameters: {
+            query?: {
+                /** @description Only jobs created by this user id. */
+                created_by?: number;
+                /** @description Only jobs with a row for this host. */
+                host?: number;
+                /** @description Only jobs of this kind. */
+                kind?: components["schemas"]["JobKind"];
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description Only jobs created at or after this time (RFC 3339). */
+                since?: string;
+                /** @description `created` or `state`, a leading `-` sorts descending; default newest first. */
+                sort?: string;
+                /** @description Only jobs in this state. */
+                state?: components["schemas"]["JobState"];
+                /** @description Only jobs created before this time (RFC 3339). */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of jobs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_JobView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateJobRequest"];
+            };
+        };
+        responses: {
+            /** @description The job, with one row per host */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetailView"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A host does not exist or is not in the caller's scope (`host_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An invalid field (`details.fields` names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetailView"];
+                };
+            };
+            /** @description The id is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job touching the caller's hosts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Job id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was cancelled, and the job after it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelView"];
+                };
+            };
+            /** @description The id is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The job also covers hosts outside the caller's groups (`out_of_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job touching the caller's hosts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The job has finished or was cancelled before (`job_finished`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_job_events: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description `id` (oldest first, the default) or `-id` (newest first). */
+                sort?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Job id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_JobEventView"];
+                };
+            };
+            /** @description The id is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job touching the caller's hosts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad page or sort */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rollback_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The job to roll back */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rollback job */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetailView"];
+                };
+            };
+            /** @description The id is not a number */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A host the job changed is outside the caller's groups (`out_of_scope`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such job touching the caller's hosts */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The job has not finished (`job_not_finished`) or changed no package (`nothing_to_roll_back`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     audit_report: {
         parameters: {
             query?: {
@@ -4667,6 +7719,47 @@ export interface operations {
             };
             /** @description Only an admin may read settings */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    fleet_status: {
+        parameters: {
+            query?: {
+                /** @description Entries in `attention` and `upcoming_windows`, 1 to 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetStatusView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad limit */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

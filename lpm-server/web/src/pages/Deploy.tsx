@@ -208,7 +208,7 @@ function Confirm(props: {
           dry_run: props.dryRun,
         },
       }));
-      navigate(`/jobs/${created.job.id}`);
+      navigate(`/jobs/${created.id}`);
     } catch (e) {
       setError(e);
       setBusy(false);

@@ -25,7 +25,8 @@ export function JobDetailPage({ id }: { id: number }) {
 
   return (
     <DataState state={detail} what="Loading the job">
-      {({ job: j, hosts, recent_events: events }) => {
+      {(j) => {
+        const { hosts, recent_events: events } = j;
         const done = hosts.filter((h) => HOST_DONE.includes(h.state)).length;
         const finished = FINISHED.includes(j.state);
         return (
@@ -58,7 +59,11 @@ export function JobDetailPage({ id }: { id: number }) {
                         <td><Link to={`/hosts/${h.host_id}`}>{h.host_name ?? `host ${h.host_id}`}</Link>
                           {h.attempts > 1 && <div className="small muted">attempt {h.attempts}</div>}</td>
                         <td><StatusBadge value={h.state} />
-                          {h.state === "queued" && h.next_window_at && <div className="small muted">window opens {ago(h.next_window_at)}</div>}
+                          {h.state === "queued" && h.next_window_at && (
+                            <div className="small muted">
+                              {new Date(h.next_window_at).getTime() <= Date.now() ? "its window is open" : `window opens ${ago(h.next_window_at)}`}
+                            </div>
+                          )}
                           {h.waiting_reason && <div className="small muted">{h.waiting_reason}</div>}</td>
                         <td><Progress value={h.progress} label={`Progress on ${h.host_name ?? h.host_id}`} tone={h.state === "failed" ? "bad" : h.state === "succeeded" ? "ok" : undefined} /></td>
                         <td>
@@ -117,7 +122,7 @@ function JobAction({ job, action, onClose, onDone }: { job: Schemas["JobView"]; 
       } else {
         const rollback = await unwrap(api.POST("/api/v1/jobs/{id}/rollback", { params: { path: { id: job.id } } }));
         onClose();
-        navigate(`/jobs/${rollback.job.id}`);
+        navigate(`/jobs/${rollback.id}`);
       }
     } catch (e) {
       setError(e);
