@@ -2,7 +2,7 @@
 //! directory (SQLite, the internal CA, an admin with a password and a TOTP secret written to
 //! `demo-credentials.json`), starts simulated agents on loopback with certificates from that
 //! CA, registers them in two groups with maintenance windows (the `web` group's window is open
-//! now), and serves HTTPS. A second run reuses everything it finds.
+//! now), and runs the web part and the worker in one process (`all-in-one`). A second run reuses everything it finds.
 
 use std::fs;
 use std::io::Write;
@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{Argon2Params, ExposeSecret, PasswordHasher, generate_password, totp};
 use crate::cli::admin::ARGON2_KEY;
 use crate::cli::{CliError, DemoArgs, ca};
-use crate::config::{Config, DatabaseConfig, LogConfig};
+use crate::config::{Config, DatabaseConfig, LogConfig, WebConfig};
 
 /// The credentials file in the data directory (mode 0600).
 pub(crate) const CREDENTIALS_FILE: &str = "demo-credentials.json";
@@ -63,6 +63,10 @@ pub(crate) fn run(args: DemoArgs) -> Result<(), CliError> {
             level: "info".into(),
             format: "pretty".into(),
         },
+        // WebAuthn binds keys to the name browsers use, which the banner prints.
+        web: WebConfig {
+            public_origin: format!("https://localhost:{}", args.listen.port()),
+        },
         ..Config::default()
     };
     crate::cli::serve::init_logging(&config.log.level, &config.log.format)?;
@@ -94,7 +98,6 @@ async fn demo(args: DemoArgs, config: Config) -> Result<(), CliError> {
 
     let fleet = launch_fleet(&ca, args.first_agent_ip, args.agent_port, args.agents).await?;
     register_fleet(&store, &fleet, Utc::now()).await?;
-    store.close().await;
 
     let url = format!("https://localhost:{}", config.listen.port());
     println!();
@@ -118,8 +121,9 @@ async fn demo(args: DemoArgs, config: Config) -> Result<(), CliError> {
     println!("  stop with Ctrl-C");
     println!();
 
-    let served = crate::cli::serve::run_server(config).await;
+    let served = crate::cli::worker::all_in_one(&config, &store).await;
     fleet.shutdown().await;
+    store.close().await;
     served
 }
 

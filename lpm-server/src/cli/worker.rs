@@ -118,51 +118,53 @@ pub(crate) fn run_all_in_one(args: ServeArgs) -> Result<(), CliError> {
         })?;
         let store = open(&config, true).await?;
         tracing::info!(backend = ?store.backend(), "store ready");
-        let (stop_tx, stop_rx) = watch::channel(false);
-        let stopped = |mut rx: watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|s| *s).await;
-        };
-        let signal = tokio::spawn(async move {
-            wait_for_stop().await;
-            let _ = stop_tx.send(true);
-        });
-        // The web part creates the internal CA on a first start; the worker needs it.
-        let web_config = config.clone();
-        let web_store = store.clone();
-        let web_stop = stopped(stop_rx.clone());
-        let web = tokio::spawn(async move { serve_web(&web_config, &web_store, web_stop).await });
-        let ca_dir = config
-            .worker
-            .ca_dir
-            .clone()
-            .unwrap_or_else(|| config.data_dir.join("ca"));
-        let mut waited = 0;
-        let creates_ca = matches!(config.web_tls, crate::config::WebTls::InternalCa);
-        while creates_ca
-            && !ca_dir.join("manager.key").exists()
-            && waited < 600
-            && !web.is_finished()
-        {
-            tokio::time::sleep(StdDuration::from_millis(100)).await;
-            waited += 1;
-        }
-        let engine = match build_engine(&config, store.clone()) {
-            Ok(engine) => engine,
-            Err(e) => {
-                signal.abort();
-                web.abort();
-                return Err(e);
-            }
-        };
-        let worker = engine.run(stopped(stop_rx.clone()));
-        let (web_result, ()) = tokio::join!(web, worker);
-        signal.abort();
+        all_in_one(&config, &store).await?;
         store.close().await;
-        match web_result {
-            Ok(result) => result?,
-            Err(e) => return Err(CliError::Invalid(format!("web part ended: {e}"))),
-        }
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// The web part and the worker on one open store until SIGINT or SIGTERM: what `all-in-one`
+/// and `demo` run.
+pub(crate) async fn all_in_one(config: &Config, store: &Store) -> Result<(), CliError> {
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let signal = tokio::spawn(async move {
+        wait_for_stop().await;
+        let _ = stop_tx.send(true);
+    });
+    // The web part creates the internal CA on a first start; the worker needs it.
+    let web_config = config.clone();
+    let web_store = store.clone();
+    let web_stop = stopped(stop_rx.clone());
+    let web = tokio::spawn(async move { serve_web(&web_config, &web_store, web_stop).await });
+    let ca_dir = config
+        .worker
+        .ca_dir
+        .clone()
+        .unwrap_or_else(|| config.data_dir.join("ca"));
+    let mut waited = 0;
+    let creates_ca = matches!(config.web_tls, crate::config::WebTls::InternalCa);
+    while creates_ca && !ca_dir.join("manager.key").exists() && waited < 600 && !web.is_finished() {
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+        waited += 1;
+    }
+    let engine = match build_engine(config, store.clone()) {
+        Ok(engine) => engine,
+        Err(e) => {
+            signal.abort();
+            web.abort();
+            return Err(e);
+        }
+    };
+    let worker = engine.run(stopped(stop_rx.clone()));
+    let (web_result, ()) = tokio::join!(web, worker);
+    signal.abort();
+    match web_result {
+        Ok(result) => result,
+        Err(e) => Err(CliError::Invalid(format!("web part ended: {e}"))),
+    }
 }

@@ -3,6 +3,7 @@
 
 mod api;
 mod ca;
+mod demo;
 mod engine;
 mod http;
 mod openapi;

@@ -8,7 +8,7 @@
 //!   Admin-only operations call [`Caller::require_admin`] first (403 `admin_required`).
 //! - Request bodies arrive through [`ApiJson`](crate::http::ApiJson), query strings through
 //!   [`ApiQuery`](crate::http::ApiQuery) and path segments through
-//!   [`ApiPath`](crate::http::ApiPath) (never axum's own extractors, whose rejections are plain
+//!   [`ApiPath`] (never axum's own extractors, whose rejections are plain
 //!   text), so malformed input is a 400/404/422 in the SDD §8.4 envelope; validation that needs
 //!   more than serde answers [`ApiError::invalid_field`](crate::http::ApiError::invalid_field).
 //! - Every `#[utoipa::path]` has an `operation_id`, one tag, a doc comment (its summary) and
