@@ -70,8 +70,8 @@ function Overview({ fleet: f }: { fleet: Schemas["FleetStatusView"] }) {
             <span className="value">{f.with_security_updates}</span>
             <span className="label">
               of {plural(f.polled, "polled host")} need them
-              {f.with_critical_updates ? <> · <StatusBadge value={`${f.with_critical_updates} critical`} tone="bad" /></> : ""}
             </span>
+            {f.with_critical_updates > 0 && <span><StatusBadge value={`${f.with_critical_updates} with critical updates`} tone="bad" /></span>}
             <span className="small muted">
               <Link to="/jobs">{plural(f.jobs.running, "job")} running, {f.jobs.queued} queued</Link>
             </span>

@@ -145,7 +145,7 @@ function Patches({ id }: { id: number }) {
                     <td>{p.package} <span className="muted small">{p.arch}</span>{p.reboot_required && <span className="badge warn plain" style={{ marginLeft: 6 }}>reboot</span>}</td>
                     <td className="mono">{p.current_version}</td>
                     <td className="mono">{p.available_version}</td>
-                    <td><StatusBadge value={p.severity} tone={p.severity === "critical" ? "bad" : p.severity === "important" ? "warn" : "neutral"} />{p.security && <span className="small muted"> security</span>}</td>
+                    <td className="nowrap"><StatusBadge value={p.severity} tone={p.severity === "critical" ? "bad" : p.severity === "important" ? "warn" : "neutral"} />{p.security && <span className="small muted"> security</span>}</td>
                     <td className="small">{p.cves.join(", ") || "—"}</td>
                   </tr>
                 ))}
