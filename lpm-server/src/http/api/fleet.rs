@@ -53,7 +53,7 @@ pub struct ComplianceView {
 
 /// Pending updates summed over the hosts, per severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
-pub struct PendingView {
+pub struct PendingBySeverityView {
     /// Critical.
     pub critical: i64,
     /// Important.
@@ -66,7 +66,7 @@ pub struct PendingView {
     pub unknown: i64,
 }
 
-impl From<PendingBySeverity> for PendingView {
+impl From<PendingBySeverity> for PendingBySeverityView {
     fn from(p: PendingBySeverity) -> Self {
         Self {
             critical: p.critical,
@@ -151,7 +151,7 @@ pub struct FleetStatusView {
     /// Hosts with pending critical updates.
     pub with_critical_updates: i64,
     /// Pending updates per severity.
-    pub pending_patches: PendingView,
+    pub pending_patches: PendingBySeverityView,
     /// Hosts that need a reboot.
     pub reboot_required: i64,
     /// Unreachable then unhealthy hosts, each by when it was last seen (at most `limit`).

@@ -111,7 +111,43 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = routes().into_openapi();
     share_inlined_schemas(&mut document);
+    document_unsupported_media(&mut document);
     document
+}
+
+/// Every operation that reads a JSON body answers 415 when the body is not sent as JSON
+/// (`ApiJson`'s rejection); the document says so for each of them.
+fn document_unsupported_media(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::content::ContentBuilder;
+    use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
+
+    for item in document.paths.paths.values_mut() {
+        let operations = [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if operation.request_body.is_none() || operation.responses.responses.contains_key("415")
+            {
+                continue;
+            }
+            let response = ResponseBuilder::new()
+                .description("The body is not sent as JSON")
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build();
+            operation
+                .responses
+                .responses
+                .insert("415".into(), RefOr::T(response));
+        }
+    }
 }
 
 /// utoipa copies a generic's type argument into the generic schema (`Paged_HostView` holds a
