@@ -1860,7 +1860,7 @@ export interface components {
             /** @description Jobs under way. */
             jobs: components["schemas"]["ActiveJobsView"];
             /** @description Pending updates per severity. */
-            pending_patches: components["schemas"]["PendingView"];
+            pending_patches: components["schemas"]["PendingBySeverityView"];
             /**
              * Format: int64
              * @description Hosts polled for patches at least once.
@@ -2903,6 +2903,34 @@ export interface components {
          * @description A PDF file.
          */
         PdfDocument: string;
+        /** @description Pending updates summed over the hosts, per severity. */
+        PendingBySeverityView: {
+            /**
+             * Format: int64
+             * @description Critical.
+             */
+            critical: number;
+            /**
+             * Format: int64
+             * @description Important.
+             */
+            important: number;
+            /**
+             * Format: int64
+             * @description Low.
+             */
+            low: number;
+            /**
+             * Format: int64
+             * @description Moderate.
+             */
+            moderate: number;
+            /**
+             * Format: int64
+             * @description Not rated.
+             */
+            unknown: number;
+        };
         /** @description Updates available at the last patch poll. */
         PendingView: {
             /**
@@ -3837,6 +3865,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing or too long */
             422: {
                 headers: {
@@ -3881,6 +3918,15 @@ export interface operations {
             };
             /** @description The body is not JSON */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3968,6 +4014,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing */
             422: {
                 headers: {
@@ -4028,6 +4083,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing */
             422: {
                 headers: {
@@ -4081,6 +4145,15 @@ export interface operations {
             };
             /** @description `no_totp_setup`: call `/auth/mfa/totp/setup` first (or again: 5 wrong codes or 10 minutes end it); `already_enrolled` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4186,6 +4259,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing, or `credential` is not a WebAuthn assertion */
             422: {
                 headers: {
@@ -4239,6 +4321,15 @@ export interface operations {
             };
             /** @description `no_webauthn_registration`: call `/auth/mfa/webauthn/register/start` first (a challenge answers once); `already_enrolled`; `conflict`: the key is already registered */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4344,6 +4435,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing */
             422: {
                 headers: {
@@ -4386,6 +4486,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4477,6 +4586,15 @@ export interface operations {
             };
             /** @description `invalid_refresh_token`, `refresh_token_expired` (an hour idle, or 12 hours old), `refresh_token_revoked` (logged out, revoked, account disabled) or `refresh_token_reused` (an already used token: the session is revoked) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -73,6 +73,10 @@ function Overview({ fleet: f }: { fleet: Schemas["FleetStatusView"] }) {
             </span>
             {f.with_critical_updates > 0 && <span><StatusBadge value={`${f.with_critical_updates} with critical updates`} tone="bad" /></span>}
             <span className="small muted">
+              {plural(Object.values(f.pending_patches).reduce((a, b) => a + b, 0), "update")} pending: {f.pending_patches.critical} critical,{" "}
+              {f.pending_patches.important} important
+            </span>
+            <span className="small muted">
               <Link to="/jobs">{plural(f.jobs.running, "job")} running, {f.jobs.queued} queued</Link>
             </span>
           </div>
