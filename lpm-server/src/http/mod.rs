@@ -30,6 +30,7 @@ pub mod error;
 pub mod extract;
 pub mod request_id;
 pub mod serve;
+pub mod spa;
 pub mod status;
 pub mod tls;
 
@@ -247,7 +248,7 @@ pub fn app(state: AppState) -> Router {
         .route(docs::OPENAPI_PATH, get(openapi_document))
         .merge(docs::routes())
         .merge(api)
-        .fallback(not_found)
+        .fallback(spa::fallback)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         // Layers run outside-in: the request id first (so refusals carry one), then the
         // allowlist, before any route or authentication.
@@ -315,7 +316,8 @@ async fn openapi_document() -> axum::response::Response {
         .into_response()
 }
 
-async fn not_found(uri: axum::http::Uri) -> ApiError {
+/// The JSON 404 for a path no route serves.
+pub(crate) async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::new(
         axum::http::StatusCode::NOT_FOUND,
         "route_not_found",

@@ -16,6 +16,7 @@ mod jobs;
 mod rbac;
 mod reports;
 mod settings;
+mod spa;
 mod users;
 mod windows;
 mod ws;
