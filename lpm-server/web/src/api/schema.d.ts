@@ -1,6 +1,44 @@
 // Generated from openapi/openapi.json by `npm run gen:api` (scripts/gen-api.mjs): do not edit.
 
 export interface paths {
+    "/api/v1/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists API tokens: every token for admins and auditors, your own for everyone else. */
+        get: operations["list_api_tokens"];
+        put?: never;
+        /** Creates an API token for yourself; the secret is in this response only. */
+        post: operations["create_api_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revokes an API token at once: the next request with it answers 401. Admins revoke any
+         *     token; everyone else their own.
+         */
+        delete: operations["revoke_api_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1290,6 +1328,58 @@ export interface components {
              */
             running: number;
         };
+        /** @description A new token and its secret. */
+        ApiTokenCreated: components["schemas"]["ApiTokenView"] & {
+            /**
+             * @description The secret, shown this once and stored only as a hash: send it as
+             *     `Authorization: Bearer <token>`. It starts with `lpm_`, so secret scanners can find a
+             *     leaked one.
+             */
+            token: string;
+        };
+        /** @description An API token as lists show it (never the secret). */
+        ApiTokenView: {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+            /** @description It has expired and no longer works. */
+            expired: boolean;
+            /**
+             * Format: date-time
+             * @description When it stops working; absent: never.
+             */
+            expires_at?: string | null;
+            /**
+             * @description The groups an operator token is limited to; absent (`null`): it follows its owner's
+             *     groups.
+             */
+            group_ids?: number[] | null;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When it was last used.
+             */
+            last_used_at?: string | null;
+            /** @description The address it was last used from. */
+            last_used_ip?: string | null;
+            /** @description What it is for, unique per user. */
+            name: string;
+            /** @description The role it acts with. */
+            role: components["schemas"]["Role"];
+            /**
+             * Format: int64
+             * @description The user it acts for.
+             */
+            user_id: number;
+            /** @description Their login name. */
+            username: string;
+        };
         /** @description Argon2id cost parameters. */
         Argon2View: {
             /**
@@ -1547,6 +1637,26 @@ export interface components {
              * @default 64
              */
             max_agents: number;
+        };
+        /** @description A token to create. */
+        CreateApiToken: {
+            /**
+             * Format: date-time
+             * @description When it stops working (in the future); absent: never.
+             */
+            expires_at?: string | null;
+            /**
+             * @description Operator tokens only: limit it to these groups, each of which must be yours (an
+             *     admin may name any). Absent: it follows your groups as they change.
+             */
+            group_ids?: number[] | null;
+            /** @description What it is for (a pipeline, a script); unique among your tokens. */
+            name: string;
+            /**
+             * @description The role it acts with: at most your own (an admin may pick any; others only their
+             *     own role).
+             */
+            role: components["schemas"]["Role"];
         };
         /** @description A scan to start. */
         CreateDiscoveryRequest: {
@@ -2605,6 +2715,26 @@ export interface components {
             version: string;
         };
         /** @description One page of a list. */
+        Paged_ApiTokenView: {
+            /** @description The rows of this page. */
+            items: components["schemas"]["ApiTokenView"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
         Paged_AuditRecordView: {
             /** @description The rows of this page. */
             items: components["schemas"]["AuditRecordView"][];
@@ -3065,7 +3195,7 @@ export interface components {
          * @description What a user may do (SDD §7.2).
          * @enum {string}
          */
-        Role: "admin" | "operator";
+        Role: "admin" | "operator" | "auditor";
         /** @description The calendar rule of a recurring window. */
         RuleSpec: {
             /** @description Every week on these weekdays. */
@@ -3688,6 +3818,175 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_api_tokens: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description Only tokens whose name contains this text. */
+                search?: string;
+                /**
+                 * @description `name`, `created`, `last_used` or `expires`; a leading `-` sorts descending.
+                 *     Default: `created`.
+                 */
+                sort?: string;
+                /** @description Only this user's tokens (admins and auditors; everyone else sees only their own). */
+                user_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ApiTokenView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_api_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiToken"];
+            };
+        };
+        responses: {
+            /** @description The token and its secret, shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenCreated"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or groups exceed yours; or called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description You already have a token with this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An invalid field (name, group_ids, expires_at) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_api_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token's id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such token among those you may revoke */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_audit: {
         parameters: {
             query?: {
@@ -3736,7 +4035,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3796,7 +4095,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4143,6 +4442,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `no_totp_setup`: call `/auth/mfa/totp/setup` first (or again: 5 wrong codes or 10 minutes end it); `already_enrolled` */
             409: {
                 headers: {
@@ -4192,6 +4500,15 @@ export interface operations {
             };
             /** @description No valid enrolment or access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4319,6 +4636,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `no_webauthn_registration`: call `/auth/mfa/webauthn/register/start` first (a challenge answers once); `already_enrolled`; `conflict`: the key is already registered */
             409: {
                 headers: {
@@ -4368,6 +4694,15 @@ export interface operations {
             };
             /** @description No valid enrolment or access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4493,6 +4828,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The body is not sent as JSON */
             415: {
                 headers: {
@@ -4544,6 +4888,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4774,7 +5127,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may renew */
+            /** @description Only an admin may renew; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4855,7 +5208,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may revoke */
+            /** @description Only an admin may revoke; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4938,7 +5291,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4997,7 +5350,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5056,7 +5409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5128,7 +5481,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5212,7 +5565,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5281,7 +5634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5397,7 +5750,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5522,7 +5875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5585,7 +5938,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5675,7 +6028,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5756,7 +6109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5887,6 +6240,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A host with this name, or address and port, exists */
             409: {
                 headers: {
@@ -6003,6 +6365,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such host in the caller's scope */
             404: {
                 headers: {
@@ -6039,6 +6410,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6159,7 +6539,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The host is also in a group the operator does not hold */
+            /** @description The host is also in a group the operator does not hold; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6440,6 +6820,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such host in the caller's scope */
             404: {
                 headers: {
@@ -6553,6 +6942,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6686,6 +7084,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A host does not exist or is not in the caller's scope (`host_not_found`) */
             404: {
                 headers: {
@@ -6804,7 +7211,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The job also covers hosts outside the caller's groups (`out_of_scope`) */
+            /** @description The job also covers hosts outside the caller's groups (`out_of_scope`); or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6938,7 +7345,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A host the job changed is outside the caller's groups (`out_of_scope`) */
+            /** @description A host the job changed is outside the caller's groups (`out_of_scope`); or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7009,7 +7416,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read the audit log */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7215,7 +7622,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7253,7 +7660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7291,7 +7698,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7342,7 +7749,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7398,7 +7805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7449,7 +7856,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7505,7 +7912,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7556,7 +7963,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7621,7 +8028,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7672,7 +8079,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7728,7 +8135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7779,7 +8186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7835,7 +8242,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7927,7 +8334,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7987,7 +8394,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8064,7 +8471,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8121,7 +8528,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8193,7 +8600,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8277,7 +8684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8336,7 +8743,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8393,7 +8800,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8555,6 +8962,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such window on a host in the caller's scope */
             404: {
                 headers: {
@@ -8614,6 +9030,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
