@@ -603,16 +603,18 @@ pub struct DiscoveryRequest {
 
 /// Discovery runs as the engine works them.
 pub trait DiscoveryStore: Send + Sync {
-    /// Takes the oldest queued run, if any.
+    /// Takes the oldest queued run, or one whose worker stopped writing progress, if any.
     fn claim_discovery(
         &self,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<Option<DiscoveryRequest>, QueueError>> + Send;
-    /// Records progress; `false` when the run was cancelled meanwhile.
+    /// Records progress, which is also the run's heartbeat; `false` when the run was
+    /// cancelled meanwhile.
     fn discovery_progress(
         &self,
         id: DiscoveryId,
         count: ScanCount,
+        now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, QueueError>> + Send;
     /// Records an agent found.
     fn add_discovery_result(

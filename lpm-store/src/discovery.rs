@@ -82,6 +82,10 @@ const RUN_COLUMNS: &str =
 
 const RESULT_COLUMNS: &str = "id, ip, port, fqdn, agent_version, registered_host_id";
 
+/// How long a running discovery run may go without progress before another worker takes it
+/// over. Workers write progress every half second, so only a dead worker misses this.
+pub const DISCOVERY_STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(2);
+
 impl Store {
     /// Requests a scan (admin only) and wakes a worker (`discovery_enqueued`).
     pub async fn create_discovery(
@@ -115,37 +119,46 @@ impl Store {
         Ok(DiscoveryId::new(id)?)
     }
 
-    /// A worker takes the oldest queued run (`running`); `None` when there is none.
+    /// A worker takes the oldest queued run (`running`), or a running one whose worker has
+    /// not written progress for [`DISCOVERY_STALE_AFTER`] (it died mid-scan: the scan starts
+    /// over, and results already found are kept, since they are recorded once per address);
+    /// `None` when there is none.
     pub async fn claim_discovery(
         &self,
         now: DateTime<Utc>,
     ) -> Result<Option<DiscoveryRun>, StoreError> {
+        let claimable =
+            "state = 'queued' OR (state = 'running' AND COALESCE(heartbeat_at, started_at) < $2)";
         let pick = match self.db {
-            Db::Postgres(_) => {
-                "SELECT id FROM discovery_runs WHERE state = 'queued' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
-            }
+            Db::Postgres(_) => format!(
+                "SELECT id FROM discovery_runs WHERE {claimable} ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+            ),
             Db::Sqlite(_) => {
-                "SELECT id FROM discovery_runs WHERE state = 'queued' ORDER BY id LIMIT 1"
+                format!("SELECT id FROM discovery_runs WHERE {claimable} ORDER BY id LIMIT 1")
             }
         };
         let sql = format!(
-            "UPDATE discovery_runs SET state = 'running', started_at = $1 WHERE id IN ({pick}) RETURNING {RUN_COLUMNS}"
+            "UPDATE discovery_runs SET state = 'running', started_at = $1, heartbeat_at = $1, done = 0 \
+             WHERE id IN ({pick}) RETURNING {RUN_COLUMNS}"
         );
-        Ok(
-            with_db!(self, db => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ts(now)).fetch_optional(db).await?),
-        )
+        let stale = ts(now - DISCOVERY_STALE_AFTER);
+        Ok(with_db!(self, db => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(ts(now)).bind(stale).fetch_optional(db).await?
+        }))
     }
 
-    /// Records progress; returns `false` when the run was cancelled meanwhile (stop scanning).
+    /// Records progress and the run's heartbeat; returns `false` when the run was cancelled
+    /// meanwhile (stop scanning).
     pub async fn discovery_progress(
         &self,
         id: DiscoveryId,
         done: i64,
         found: i64,
+        now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let n = with_db!(self, db => {
-            sqlx::query("UPDATE discovery_runs SET done = $2, found = $3 WHERE id = $1 AND state = 'running'")
-                .bind(id.get()).bind(done).bind(found).execute(db).await?.rows_affected()
+            sqlx::query("UPDATE discovery_runs SET done = $2, found = $3, heartbeat_at = $4 WHERE id = $1 AND state = 'running'")
+                .bind(id.get()).bind(done).bind(found).bind(ts(now)).execute(db).await?.rows_affected()
         });
         Ok(n == 1)
     }

@@ -97,10 +97,11 @@ impl DiscoveryStore for Store {
         &self,
         id: DiscoveryId,
         count: ScanCount,
+        now: DateTime<Utc>,
     ) -> Result<bool, QueueError> {
         let done = i64::try_from(count.done).unwrap_or(i64::MAX);
         let found = i64::try_from(count.found).unwrap_or(i64::MAX);
-        Ok(Store::discovery_progress(self, id, done, found).await?)
+        Ok(Store::discovery_progress(self, id, done, found, now).await?)
     }
 
     async fn add_discovery_result(

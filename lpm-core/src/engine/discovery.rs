@@ -70,7 +70,11 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
                     continue;
                 }
                 let now_count = *count.lock().unwrap_or_else(PoisonError::into_inner);
-                match self.store.discovery_progress(run.id, now_count).await {
+                match self
+                    .store
+                    .discovery_progress(run.id, now_count, self.now())
+                    .await
+                {
                     Ok(true) => {}
                     Ok(false) if !cancelled => {
                         cancelled = true;
@@ -92,7 +96,10 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
             }
         }
         let final_count = *count.lock().unwrap_or_else(PoisonError::into_inner);
-        let _ = self.store.discovery_progress(run.id, final_count).await;
+        let _ = self
+            .store
+            .discovery_progress(run.id, final_count, self.now())
+            .await;
         let error = stopped.then_some("the worker stopped during the scan");
         if let Err(e) = self.store.finish_discovery(run.id, error, now).await {
             tracing::warn!(discovery = %run.id, error = %e, "discovery end not recorded");

@@ -276,7 +276,7 @@ async fn discovery_runs_progress_and_cancel(t: TestStore) {
         s.claim_discovery(t0()).await.unwrap().is_none(),
         "one worker per run"
     );
-    assert!(s.discovery_progress(id, 100, 1).await.unwrap());
+    assert!(s.discovery_progress(id, 100, 1, t0()).await.unwrap());
     let ip = "127.20.0.5".parse().unwrap();
     s.add_discovery_result(
         id,
@@ -298,7 +298,7 @@ async fn discovery_runs_progress_and_cancel(t: TestStore) {
         .await
         .unwrap();
     assert!(
-        !s.discovery_progress(id, 200, 1).await.unwrap(),
+        !s.discovery_progress(id, 200, 1, t0()).await.unwrap(),
         "the scanner learns it was cancelled"
     );
     s.finish_discovery(id, None, t0()).await.unwrap();
@@ -474,7 +474,41 @@ async fn discovery_results_are_listed_and_registered(t: TestStore) {
     ));
 }
 
+/// A worker that dies mid-scan stops writing progress; once the run is stale another worker
+/// takes it over, and a live one keeps it.
+async fn a_dead_worker_s_discovery_run_is_taken_over(t: TestStore) {
+    let s = &t.store;
+    let admin = admin_scope().require_admin().unwrap();
+    let cidr = Cidr::new("127.21.0.0/30").unwrap();
+    let id = s
+        .create_discovery(&admin, &cidr, Port::default(), &actor(), t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        s.claim_discovery(t0()).await.unwrap().map(|r| r.id),
+        Some(id.get())
+    );
+    let beat = t0() + lpm_store::discovery::DISCOVERY_STALE_AFTER;
+    assert!(s.discovery_progress(id, 2, 0, beat).await.unwrap());
+    let just_before = beat + lpm_store::discovery::DISCOVERY_STALE_AFTER;
+    assert!(
+        s.claim_discovery(just_before).await.unwrap().is_none(),
+        "a run with a live heartbeat stays with its worker"
+    );
+    let later = just_before + chrono::Duration::seconds(1);
+    let taken = s.claim_discovery(later).await.unwrap().unwrap();
+    assert_eq!(
+        (taken.id, taken.state.as_str(), taken.done),
+        (id.get(), "running", 0)
+    );
+    assert!(
+        s.claim_discovery(later).await.unwrap().is_none(),
+        "taken over once"
+    );
+}
+
 crate::on_both_backends!(
+    a_dead_worker_s_discovery_run_is_taken_over,
     certificates_are_recorded_listed_and_revoked,
     certificates_are_scoped_sorted_and_found_per_host,
     discovery_runs_progress_and_cancel,

@@ -94,7 +94,12 @@ async fn progress_results_and_cancel_follow_the_worker() {
             .await
             .unwrap();
     }
-    assert!(api.store.discovery_progress(did, 100, 2).await.unwrap());
+    assert!(
+        api.store
+            .discovery_progress(did, 100, 2, api.now())
+            .await
+            .unwrap()
+    );
 
     let (status, progress) = api
         .get(&fleet.admin, &format!("/api/v1/discovery/{id}"))
@@ -136,7 +141,10 @@ async fn progress_results_and_cancel_follow_the_worker() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(cancelled["state"], "cancelled");
     assert!(
-        !api.store.discovery_progress(did, 200, 2).await.unwrap(),
+        !api.store
+            .discovery_progress(did, 200, 2, api.now())
+            .await
+            .unwrap(),
         "the worker learns the scan was cancelled"
     );
     let (status, body) = api.post(&fleet.admin, &cancel, json!({})).await;
