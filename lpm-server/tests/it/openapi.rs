@@ -125,14 +125,18 @@ fn problems(document: &Value, what: &str, op: &Value) -> Vec<String> {
     if responses.contains_key("default") {
         problem("a `default` response hides which statuses it answers".into());
     }
-    let public = op
-        .get("security")
-        .and_then(Value::as_array)
-        .is_some_and(|schemes| {
-            schemes
-                .iter()
-                .any(|s| s.as_object().is_some_and(|s| s.is_empty()))
-        });
+    let security = op.get("security").and_then(Value::as_array);
+    // `security: []` lifts the document's bearer requirement. `[{}]` means the same to the
+    // server, but generators read any requirement as "needs a token" (openapi-python-client
+    // then asks for an authenticated client just to log in).
+    let public = security.is_some_and(Vec::is_empty);
+    if security.is_some_and(|schemes| {
+        schemes
+            .iter()
+            .any(|s| s.as_object().is_some_and(serde_json::Map::is_empty))
+    }) {
+        problem("security [{}]: a public operation says `security: []`".into());
+    }
     if !public && !responses.contains_key("401") {
         problem("needs a token but documents no 401".into());
     }
@@ -340,7 +344,7 @@ fn the_check_catches_an_undocumented_operation() {
         "operationId": "log_in",
         "tags": ["hosts"],
         "summary": "Logs in.",
-        "security": [{}],
+        "security": [],
         "responses": {"200": {}, "422": {"content": {"text/plain": {}}}},
     });
     assert_eq!(
@@ -360,9 +364,11 @@ fn the_check_catches_an_undocumented_operation() {
     assert_eq!(
         problems(&document, "GET /file", &download),
         vec![
+            "GET /file: security [{}]: a public operation says `security: []`".to_owned(),
+            "GET /file: needs a token but documents no 401".to_owned(),
             "GET /file: 200 has no media type a client generator reads (JSON, text/*, \
              application/octet-stream): [\"application/x-pem-file\"]"
-                .to_owned()
+                .to_owned(),
         ]
     );
 }

@@ -233,7 +233,7 @@ pub struct RevokeRequest {
     path = "/api/v1/ca/root.crt",
     tag = "certificates",
     operation_id = "get_root_certificate",
-    security(()),
+    security(),
     responses(
         (status = 200, description = "The root certificate (`text/plain` when `Accept` names it and not `application/x-pem-file`)", content(
             (String = "application/x-pem-file"),
@@ -261,7 +261,7 @@ pub async fn root_certificate(
     path = "/api/v1/ca/crl.pem",
     tag = "certificates",
     operation_id = "get_crl",
-    security(()),
+    security(),
     responses(
         (status = 200, description = "The CRL (`text/plain` when `Accept` names it and not `application/x-pem-file`)", content(
             (String = "application/x-pem-file"),

@@ -162,7 +162,7 @@ pub async fn create_ticket(
     path = "/api/v1/ws/jobs",
     tag = "jobs",
     operation_id = "stream_jobs",
-    security(()),
+    security(),
     params(StreamParams),
     responses(
         (status = 101, description = "Switching to a WebSocket carrying StreamMessage frames", body = StreamMessage),
