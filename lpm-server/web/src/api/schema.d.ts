@@ -1,6 +1,44 @@
 // Generated from openapi/openapi.json by `npm run gen:api` (scripts/gen-api.mjs): do not edit.
 
 export interface paths {
+    "/api/v1/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists API tokens: every token for admins and auditors, your own for everyone else. */
+        get: operations["list_api_tokens"];
+        put?: never;
+        /** Creates an API token for yourself; the secret is in this response only. */
+        post: operations["create_api_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revokes an API token at once: the next request with it answers 401. Admins revoke any
+         *     token; everyone else their own.
+         */
+        delete: operations["revoke_api_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1290,6 +1328,58 @@ export interface components {
              */
             running: number;
         };
+        /** @description A new token and its secret. */
+        ApiTokenCreated: components["schemas"]["ApiTokenView"] & {
+            /**
+             * @description The secret, shown this once and stored only as a hash: send it as
+             *     `Authorization: Bearer <token>`. It starts with `lpm_`, so secret scanners can find a
+             *     leaked one.
+             */
+            token: string;
+        };
+        /** @description An API token as lists show it (never the secret). */
+        ApiTokenView: {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+            /** @description It has expired and no longer works. */
+            expired: boolean;
+            /**
+             * Format: date-time
+             * @description When it stops working; absent: never.
+             */
+            expires_at?: string | null;
+            /**
+             * @description The groups an operator token is limited to; absent (`null`): it follows its owner's
+             *     groups.
+             */
+            group_ids?: number[] | null;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When it was last used.
+             */
+            last_used_at?: string | null;
+            /** @description The address it was last used from. */
+            last_used_ip?: string | null;
+            /** @description What it is for, unique per user. */
+            name: string;
+            /** @description The role it acts with. */
+            role: components["schemas"]["Role"];
+            /**
+             * Format: int64
+             * @description The user it acts for.
+             */
+            user_id: number;
+            /** @description Their login name. */
+            username: string;
+        };
         /** @description Argon2id cost parameters. */
         Argon2View: {
             /**
@@ -1547,6 +1637,26 @@ export interface components {
              * @default 64
              */
             max_agents: number;
+        };
+        /** @description A token to create. */
+        CreateApiToken: {
+            /**
+             * Format: date-time
+             * @description When it stops working (in the future); absent: never.
+             */
+            expires_at?: string | null;
+            /**
+             * @description Operator tokens only: limit it to these groups, each of which must be yours (an
+             *     admin may name any). Absent: it follows your groups as they change.
+             */
+            group_ids?: number[] | null;
+            /** @description What it is for (a pipeline, a script); unique among your tokens. */
+            name: string;
+            /**
+             * @description The role it acts with: at most your own (an admin may pick any; others only their
+             *     own role).
+             */
+            role: components["schemas"]["Role"];
         };
         /** @description A scan to start. */
         CreateDiscoveryRequest: {
@@ -2620,6 +2730,26 @@ export interface components {
             version: string;
         };
         /** @description One page of a list. */
+        Paged_ApiTokenView: {
+            /** @description The rows of this page. */
+            items: components["schemas"]["ApiTokenView"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
         Paged_AuditRecordView: {
             /** @description The rows of this page. */
             items: components["schemas"]["AuditRecordView"][];
@@ -3085,7 +3215,7 @@ export interface components {
          * @description What a user may do (SDD §7.2).
          * @enum {string}
          */
-        Role: "admin" | "operator";
+        Role: "admin" | "operator" | "auditor";
         /**
          * @description The calendar rule of a recurring window: `weekly`, `monthly_by_day` or
          *     `monthly_by_weekday`, holding that rule's fields.
@@ -3702,6 +3832,175 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_api_tokens: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description Only tokens whose name contains this text. */
+                search?: string;
+                /**
+                 * @description `name`, `created`, `last_used` or `expires`; a leading `-` sorts descending.
+                 *     Default: `created`.
+                 */
+                sort?: string;
+                /** @description Only this user's tokens (admins and auditors; everyone else sees only their own). */
+                user_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ApiTokenView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_api_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiToken"];
+            };
+        };
+        responses: {
+            /** @description The token and its secret, shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenCreated"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or groups exceed yours; or called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description You already have a token with this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An invalid field (name, group_ids, expires_at) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_api_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token's id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such token among those you may revoke */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_audit: {
         parameters: {
             query?: {
@@ -3750,7 +4049,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3810,7 +4109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4157,6 +4456,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `no_totp_setup`: call `/auth/mfa/totp/setup` first (or again: 5 wrong codes or 10 minutes end it); `already_enrolled` */
             409: {
                 headers: {
@@ -4206,6 +4514,15 @@ export interface operations {
             };
             /** @description No valid enrolment or access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4333,6 +4650,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `no_webauthn_registration`: call `/auth/mfa/webauthn/register/start` first (a challenge answers once); `already_enrolled`; `conflict`: the key is already registered */
             409: {
                 headers: {
@@ -4382,6 +4708,15 @@ export interface operations {
             };
             /** @description No valid enrolment or access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4507,6 +4842,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The body is not sent as JSON */
             415: {
                 headers: {
@@ -4558,6 +4902,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4790,7 +5143,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may renew */
+            /** @description Only an admin may renew; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4871,7 +5224,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may revoke */
+            /** @description Only an admin may revoke; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4954,7 +5307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5013,7 +5366,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5072,7 +5425,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5144,7 +5497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5228,7 +5581,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5297,7 +5650,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5413,7 +5766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5538,7 +5891,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5601,7 +5954,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5691,7 +6044,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5772,7 +6125,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5903,6 +6256,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A host with this name, or address and port, exists */
             409: {
                 headers: {
@@ -6019,6 +6381,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such host in the caller's scope */
             404: {
                 headers: {
@@ -6055,6 +6426,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6176,7 +6556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The host is also in a group the operator does not hold */
+            /** @description The host is also in a group the operator does not hold; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6457,6 +6837,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such host in the caller's scope */
             404: {
                 headers: {
@@ -6570,6 +6959,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6703,6 +7101,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A host does not exist or is not in the caller's scope (`host_not_found`) */
             404: {
                 headers: {
@@ -6821,7 +7228,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The job also covers hosts outside the caller's groups (`out_of_scope`) */
+            /** @description The job also covers hosts outside the caller's groups (`out_of_scope`); or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6955,7 +7362,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A host the job changed is outside the caller's groups (`out_of_scope`) */
+            /** @description A host the job changed is outside the caller's groups (`out_of_scope`); or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7026,7 +7433,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read the audit log */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7232,7 +7639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7270,7 +7677,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7308,7 +7715,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7359,7 +7766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7415,7 +7822,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7466,7 +7873,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7522,7 +7929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7573,7 +7980,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7638,7 +8045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7689,7 +8096,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7745,7 +8152,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7796,7 +8203,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7852,7 +8259,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7944,7 +8351,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8004,7 +8411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8081,7 +8488,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8138,7 +8545,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8210,7 +8617,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8294,7 +8701,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8353,7 +8760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8410,7 +8817,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8572,6 +8979,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such window on a host in the caller's scope */
             404: {
                 headers: {
@@ -8631,6 +9047,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
