@@ -111,6 +111,12 @@ fn problems(document: &Value, what: &str, op: &Value) -> Vec<String> {
         if schema.get("type").is_none() && schema.get("$ref").is_none() {
             problem(format!("parameter {name} has no type"));
         }
+        if schema.get("enum").is_some() {
+            // A generated client would get one more enum class per operation.
+            problem(format!(
+                "parameter {name} is an inline enum, not a $ref to a named schema"
+            ));
+        }
     }
     let responses = op["responses"].as_object().cloned().unwrap_or_default();
     if !responses.keys().any(|s| s.starts_with('4')) {
@@ -119,18 +125,35 @@ fn problems(document: &Value, what: &str, op: &Value) -> Vec<String> {
     if responses.contains_key("default") {
         problem("a `default` response hides which statuses it answers".into());
     }
-    let public = op
-        .get("security")
-        .and_then(Value::as_array)
-        .is_some_and(|schemes| {
-            schemes
-                .iter()
-                .any(|s| s.as_object().is_some_and(|s| s.is_empty()))
-        });
+    let security = op.get("security").and_then(Value::as_array);
+    // `security: []` lifts the document's bearer requirement. `[{}]` means the same to the
+    // server, but generators read any requirement as "needs a token" (openapi-python-client
+    // then asks for an authenticated client just to log in).
+    let public = security.is_some_and(Vec::is_empty);
+    if security.is_some_and(|schemes| {
+        schemes
+            .iter()
+            .any(|s| s.as_object().is_some_and(serde_json::Map::is_empty))
+    }) {
+        problem("security [{}]: a public operation says `security: []`".into());
+    }
     if !public && !responses.contains_key("401") {
         problem("needs a token but documents no 401".into());
     }
     for (status, response) in &responses {
+        let media_types: Vec<&String> = response["content"]
+            .as_object()
+            .map(|content| content.keys().collect())
+            .unwrap_or_default();
+        if status.starts_with('2')
+            && !media_types.is_empty()
+            && !media_types.iter().any(|m| generators_read(m))
+        {
+            problem(format!(
+                "{status} has no media type a client generator reads (JSON, text/*, \
+                 application/octet-stream): {media_types:?}"
+            ));
+        }
         if status.starts_with('4') || status.starts_with('5') {
             let schema = &response["content"]["application/json"]["schema"]["$ref"];
             if schema != "#/components/schemas/ErrorBody" {
@@ -139,6 +162,15 @@ fn problems(document: &Value, what: &str, op: &Value) -> Vec<String> {
         }
     }
     found
+}
+
+/// Whether client generators decode a body of this media type (openapi-python-client, for
+/// one, drops a response it cannot read, with a warning).
+fn generators_read(media_type: &str) -> bool {
+    media_type == "application/json"
+        || media_type.ends_with("+json")
+        || media_type.starts_with("text/")
+        || media_type == "application/octet-stream"
 }
 
 fn is_snake_case(id: &str) -> bool {
@@ -200,6 +232,82 @@ fn list_items_refer_to_their_named_schema() {
     }
 }
 
+/// What keeps a client generator from naming the members of the document's unions
+/// (`oneOf`, `anyOf`): an inline object member without a `title` becomes a class named after
+/// its position (`RuleSpecType0`), and an inline object inside such a member a nested class
+/// that openapi-python-client may even generate twice.
+fn unnamed_union_members(schemas: &serde_json::Map<String, Value>) -> Vec<String> {
+    fn walk(at: &str, schema: &Value, found: &mut Vec<String>) {
+        match schema {
+            Value::Object(object) => {
+                for key in ["oneOf", "anyOf"] {
+                    let members = object.get(key).and_then(Value::as_array);
+                    for (i, member) in members.into_iter().flatten().enumerate() {
+                        if member["type"] != "object" {
+                            continue;
+                        }
+                        let here = format!("{at}/{key}/{i}");
+                        if member["title"].as_str().is_none_or(str::is_empty) {
+                            found.push(format!("{here} is an object without a title"));
+                        }
+                        let properties = member["properties"].as_object();
+                        for (name, property) in properties.into_iter().flatten() {
+                            if property.get("properties").is_some() {
+                                found.push(format!(
+                                    "{here}/properties/{name} is an inline object, not a $ref"
+                                ));
+                            }
+                        }
+                    }
+                }
+                for (key, value) in object {
+                    walk(&format!("{at}/{key}"), value, found);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(&format!("{at}/{i}"), item, found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for (name, schema) in schemas {
+        walk(name, schema, &mut found);
+    }
+    found
+}
+
+#[test]
+fn union_members_are_named_for_clients() {
+    let document: Value = serde_json::from_str(&generated()).unwrap();
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    assert!(
+        schemas["RuleSpec"]["oneOf"]
+            .as_array()
+            .is_some_and(|members| members.len() == 3),
+        "{:#}",
+        schemas["RuleSpec"]
+    );
+    let found = unnamed_union_members(schemas);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+
+    // The check can fail: the shape the rule schemas had before they were named.
+    let unnamed = serde_json::json!({"RuleSpec": {"oneOf": [
+        {"type": "object", "required": ["weekly"], "properties": {"weekly": {
+            "type": "object", "properties": {"days": {"type": "array"}}}}},
+        {"type": "string"},
+    ]}});
+    assert_eq!(
+        unnamed_union_members(unnamed.as_object().unwrap()),
+        vec![
+            "RuleSpec/oneOf/0 is an object without a title".to_owned(),
+            "RuleSpec/oneOf/0/properties/weekly is an inline object, not a $ref".to_owned(),
+        ]
+    );
+}
+
 #[test]
 fn the_check_catches_an_undocumented_operation() {
     // The rule above must be able to fail: a bare operation breaks every rule once.
@@ -207,7 +315,11 @@ fn the_check_catches_an_undocumented_operation() {
     let bare = serde_json::json!({
         "operationId": "listHosts",
         "tags": ["hosts", "fleet"],
-        "parameters": [{"name": "page", "in": "query", "schema": {}}],
+        "parameters": [
+            {"name": "page", "in": "query", "schema": {}},
+            {"name": "format", "in": "query", "description": "How.",
+             "schema": {"type": "string", "enum": ["json", "csv"]}},
+        ],
         "responses": {"200": {}, "default": {}},
     });
     let found = problems(&document, "GET /x", &bare);
@@ -218,6 +330,7 @@ fn the_check_catches_an_undocumented_operation() {
         "neither summary nor description",
         "parameter page has no description",
         "parameter page has no type",
+        "parameter format is an inline enum",
         "no 4xx response",
         "`default` response",
         "no 401",
@@ -231,12 +344,32 @@ fn the_check_catches_an_undocumented_operation() {
         "operationId": "log_in",
         "tags": ["hosts"],
         "summary": "Logs in.",
-        "security": [{}],
+        "security": [],
         "responses": {"200": {}, "422": {"content": {"text/plain": {}}}},
     });
     assert_eq!(
         problems(&document, "POST /login", &public),
         vec!["POST /login: 422 is not documented with body = ErrorBody".to_owned()]
+    );
+    let download = serde_json::json!({
+        "operationId": "get_file",
+        "tags": ["hosts"],
+        "summary": "A file.",
+        "security": [{}],
+        "responses": {
+            "200": {"content": {"application/x-pem-file": {}}},
+            "404": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}},
+        },
+    });
+    assert_eq!(
+        problems(&document, "GET /file", &download),
+        vec![
+            "GET /file: security [{}]: a public operation says `security: []`".to_owned(),
+            "GET /file: needs a token but documents no 401".to_owned(),
+            "GET /file: 200 has no media type a client generator reads (JSON, text/*, \
+             application/octet-stream): [\"application/x-pem-file\"]"
+                .to_owned(),
+        ]
     );
 }
 

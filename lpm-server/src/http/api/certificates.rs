@@ -12,7 +12,7 @@ use std::path::Path as FsPath;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use lpm_ca::time::OffsetDateTime;
@@ -31,8 +31,13 @@ use super::{ApiPath, Caller, PageParams, Paged, parse_sort};
 use crate::http::error::ErrorBody;
 use crate::http::{ApiError, ApiJson, ApiQuery, ApiResult, AppState};
 
-/// The media type of PEM downloads.
+/// The media type of PEM downloads, what browsers and desktops file as a certificate.
 const PEM: &str = "application/x-pem-file";
+
+/// The media type of a PEM download for a client that asks for text (`Accept: text/plain`):
+/// PEM is plain ASCII text, and generated API clients read `text/*` as a string where they
+/// know nothing of `application/x-pem-file`.
+const PEM_AS_TEXT: &str = "text/plain; charset=utf-8";
 
 /// How long a published CRL stays current (its `nextUpdate`). `GET /api/v1/ca/crl.pem` always
 /// answers a fresh one; the file is rewritten at every revocation.
@@ -203,7 +208,6 @@ pub struct CertificateBundleView {
 #[into_params(parameter_in = Query)]
 pub struct CertificateFilters {
     /// Only certificates for this purpose.
-    #[param(inline)]
     pub purpose: Option<CertificatePurpose>,
     /// Only certificates of this host.
     pub host: Option<i64>,
@@ -229,16 +233,26 @@ pub struct RevokeRequest {
     path = "/api/v1/ca/root.crt",
     tag = "certificates",
     operation_id = "get_root_certificate",
-    security(()),
+    security(),
     responses(
-        (status = 200, description = "The root certificate", body = String, content_type = "application/x-pem-file"),
+        (status = 200, description = "The root certificate (`text/plain` when `Accept` names it and not `application/x-pem-file`)", content(
+            (String = "application/x-pem-file"),
+            (String = "text/plain"),
+        )),
         (status = 403, description = "The client address is outside the IP allowlist", body = ErrorBody),
         (status = 503, description = "This server holds no CA", body = ErrorBody),
     )
 )]
-pub async fn root_certificate(State(state): State<AppState>) -> ApiResult<Response> {
+pub async fn root_certificate(
+    State(state): State<AppState>,
+    request: HeaderMap,
+) -> ApiResult<Response> {
     let ca = ca_of(&state)?;
-    Ok(pem_download(ca.root_pem().to_owned(), "lpm-root-ca.crt"))
+    Ok(pem_download(
+        &request,
+        ca.root_pem().to_owned(),
+        "lpm-root-ca.crt",
+    ))
 }
 
 /// The current certificate revocation list, PEM, signed by the CA. Public.
@@ -247,17 +261,20 @@ pub async fn root_certificate(State(state): State<AppState>) -> ApiResult<Respon
     path = "/api/v1/ca/crl.pem",
     tag = "certificates",
     operation_id = "get_crl",
-    security(()),
+    security(),
     responses(
-        (status = 200, description = "The CRL", body = String, content_type = "application/x-pem-file"),
+        (status = 200, description = "The CRL (`text/plain` when `Accept` names it and not `application/x-pem-file`)", content(
+            (String = "application/x-pem-file"),
+            (String = "text/plain"),
+        )),
         (status = 403, description = "The client address is outside the IP allowlist", body = ErrorBody),
         (status = 503, description = "This server holds no CA", body = ErrorBody),
     )
 )]
-pub async fn crl(State(state): State<AppState>) -> ApiResult<Response> {
+pub async fn crl(State(state): State<AppState>, request: HeaderMap) -> ApiResult<Response> {
     let ca = ca_of(&state)?;
     let pem = current_crl(&state, ca).await?;
-    Ok(pem_download(pem, "lpm-crl.pem"))
+    Ok(pem_download(&request, pem, "lpm-crl.pem"))
 }
 
 /// Lists the certificates the caller can see: an admin every one, an operator those of the
@@ -340,7 +357,10 @@ pub async fn list_certificates(
     operation_id = "get_host_certificate",
     params(("id" = i64, Path, description = "Host id")),
     responses(
-        (status = 200, description = "The certificate", body = String, content_type = "application/x-pem-file"),
+        (status = 200, description = "The certificate (`text/plain` when `Accept` names it and not `application/x-pem-file`)", content(
+            (String = "application/x-pem-file"),
+            (String = "text/plain"),
+        )),
         (status = 401, description = "Not logged in", body = ErrorBody),
         (status = 404, description = "No such host in the caller's scope, or it has no certificate yet", body = ErrorBody),
     )
@@ -349,6 +369,7 @@ pub async fn host_certificate(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
+    request: HeaderMap,
 ) -> ApiResult<Response> {
     let id = id_or_404(id, "host", HostId::new)?;
     let record = state
@@ -370,7 +391,11 @@ pub async fn host_certificate(
         .entry("certificate.downloaded", "certificate", &serial)
         .details(serde_json::json!({ "host": id.get() }));
     state.store.audit(&entry, state.clock.now()).await?;
-    Ok(pem_download(pem, &format!("host-{}-agent.crt", id.get())))
+    Ok(pem_download(
+        &request,
+        pem,
+        &format!("host-{}-agent.crt", id.get()),
+    ))
 }
 
 /// Issues a fresh agent certificate and key for a host (names from its FQDN and address) and
@@ -677,14 +702,38 @@ fn bundle_response(parts: BundleParts) -> ApiResult<Response> {
     Ok(response)
 }
 
-fn pem_download(pem: String, filename: &str) -> Response {
+/// A PEM text as a file download, in the media type the request asks for.
+fn pem_download(request: &HeaderMap, pem: String, filename: &str) -> Response {
+    let media_type = if wants_text(request) {
+        PEM_AS_TEXT
+    } else {
+        PEM
+    };
     let mut response = pem.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PEM));
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     response
+}
+
+/// Whether the request's `Accept` names `text/plain` (or `text/*`) and not
+/// `application/x-pem-file`. Quality values are not weighed: PEM is the same text under
+/// either type, so `application/x-pem-file` stays the answer whenever the client names it.
+fn wants_text(request: &HeaderMap) -> bool {
+    let ranges: Vec<String> = request
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|range| {
+            let media = range.split(';').next().unwrap_or_default();
+            media.trim().to_ascii_lowercase()
+        })
+        .collect();
+    let names = |media: &str| ranges.iter().any(|range| range == media);
+    (names("text/plain") || names("text/*")) && !names(PEM)
 }
 
 fn to_offset(at: DateTime<Utc>) -> ApiResult<OffsetDateTime> {

@@ -88,7 +88,6 @@ impl ReportFormat {
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
     /// `json` (default), `csv` or `pdf`.
-    #[param(inline)]
     pub format: Option<ReportFormat>,
     /// Only hosts in one of these groups (ids, at most 500).
     #[param(value_type = Option<Vec<i64>>, style = Form, explode = false)]

@@ -26,10 +26,13 @@ use crate::http::{ApiError, ApiJson, ApiQuery, ApiResult, AppState};
 pub const NEXT_OPENINGS: usize = 3;
 
 /// A window's schedule (the JSON form of `lpm_core::window::MaintenanceWindow`).
+// Each variant has a schema title, so that a generated client names its class after it
+// (`OneTimeWindowSpec`) rather than after its position (`WindowSpecType0`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum WindowSpec {
     /// Open once, from `start` (inclusive) to `end` (exclusive).
+    #[schema(title = "OneTimeWindowSpec")]
     OneTime {
         /// When it opens.
         start: DateTime<Utc>,
@@ -39,6 +42,7 @@ pub enum WindowSpec {
     /// Open on every local day the rule matches, from `local_start` in `time_zone`, for
     /// `duration_minutes` of real time. A start time skipped by a clock change opens with the
     /// offset in force before it; one repeated opens once, at its first instance.
+    #[schema(title = "RecurringWindowSpec")]
     Recurring {
         /// Which local days.
         rule: RuleSpec,
@@ -54,29 +58,51 @@ pub enum WindowSpec {
     },
 }
 
-/// The calendar rule of a recurring window.
+/// The calendar rule of a recurring window: `weekly`, `monthly_by_day` or
+/// `monthly_by_weekday`, holding that rule's fields.
+// Each rule's fields are a named schema and each variant has a schema title: a generated
+// client then has one class per rule (`WeeklyRuleSpec` holding a `WeeklyRule`), where
+// anonymous nested objects gave classes named after positions, some of them generated twice.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RuleSpec {
     /// Every week on these weekdays.
-    Weekly {
-        /// At least one weekday.
-        #[schema(min_items = 1)]
-        days: Vec<WeekdayName>,
-    },
+    #[schema(title = "WeeklyRuleSpec")]
+    Weekly(WeeklyRule),
     /// Every month on this day; months without it are skipped.
-    MonthlyByDay {
-        /// Day of month.
-        #[schema(minimum = 1, maximum = 31)]
-        day: u8,
-    },
+    #[schema(title = "MonthlyByDayRuleSpec")]
+    MonthlyByDay(MonthlyByDayRule),
     /// Every month on the `week`-th `weekday`.
-    MonthlyByWeekday {
-        /// Which one.
-        week: WeekOfMonthName,
-        /// The weekday.
-        weekday: WeekdayName,
-    },
+    #[schema(title = "MonthlyByWeekdayRuleSpec")]
+    MonthlyByWeekday(MonthlyByWeekdayRule),
+}
+
+/// Every week on these weekdays.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeeklyRule {
+    /// At least one weekday.
+    #[schema(min_items = 1)]
+    pub days: Vec<WeekdayName>,
+}
+
+/// Every month on this day; months without it are skipped.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlyByDayRule {
+    /// Day of month.
+    #[schema(minimum = 1, maximum = 31)]
+    pub day: u8,
+}
+
+/// Every month on the `week`-th `weekday`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonthlyByWeekdayRule {
+    /// Which one.
+    pub week: WeekOfMonthName,
+    /// The weekday.
+    pub weekday: WeekdayName,
 }
 
 /// A weekday. English names in any case are accepted too ("Monday", "MON").
@@ -176,13 +202,13 @@ impl WindowSpec {
                 time_zone,
             } => {
                 let rule = match rule {
-                    RuleSpec::Weekly { days } => {
+                    RuleSpec::Weekly(WeeklyRule { days }) => {
                         Recurrence::weekly(days.into_iter().map(Weekday::from)).map_err(invalid)?
                     }
-                    RuleSpec::MonthlyByDay { day } => {
+                    RuleSpec::MonthlyByDay(MonthlyByDayRule { day }) => {
                         Recurrence::monthly_by_day(day).map_err(invalid)?
                     }
-                    RuleSpec::MonthlyByWeekday { week, weekday } => {
+                    RuleSpec::MonthlyByWeekday(MonthlyByWeekdayRule { week, weekday }) => {
                         Recurrence::monthly_by_weekday(week.into(), weekday.into())
                     }
                 };

@@ -48,10 +48,12 @@ pub struct WsTicket {
 }
 
 /// A message on the job stream.
+// Each variant has a schema title, which a generated client names its class after.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StreamMessage {
     /// A job or one of its hosts changed: re-read that row.
+    #[schema(title = "JobStreamMessage")]
     Job {
         /// The job.
         job_id: i64,
@@ -63,6 +65,7 @@ pub enum StreamMessage {
         state: String,
     },
     /// Events may have been missed: re-read what is on screen.
+    #[schema(title = "ResyncStreamMessage")]
     Resync,
 }
 
@@ -159,7 +162,7 @@ pub async fn create_ticket(
     path = "/api/v1/ws/jobs",
     tag = "jobs",
     operation_id = "stream_jobs",
-    security(()),
+    security(),
     params(StreamParams),
     responses(
         (status = 101, description = "Switching to a WebSocket carrying StreamMessage frames", body = StreamMessage),

@@ -407,6 +407,76 @@ async fn the_root_and_the_crl_are_public_and_a_revocation_reaches_both_crls() {
 }
 
 #[tokio::test]
+async fn pem_downloads_are_plain_text_to_a_client_that_asks_only_for_text() {
+    // Generated API clients read `text/*` as a string and know nothing of
+    // `application/x-pem-file`; browsers and desktops keep getting the PEM type.
+    let api = Api::start().await;
+    let fleet = api.fleet().await;
+    let a = hid(&fleet.host_a);
+    let (status, bundle) = api
+        .post(
+            &fleet.admin,
+            &format!("/api/v1/hosts/{a}/certificate-bundle"),
+            json!({}),
+        )
+        .await;
+    assert!(status.is_success(), "{status}: {bundle}");
+    let host_certificate = format!("/api/v1/hosts/{a}/client.crt");
+    for (path, token) in [
+        ("/api/v1/ca/root.crt", None),
+        ("/api/v1/ca/crl.pem", None),
+        (host_certificate.as_str(), Some(fleet.admin.as_str())),
+    ] {
+        let (_, _, as_pem) = get_text(&api, token, path).await;
+        assert!(as_pem.starts_with("-----BEGIN "), "{path}: {as_pem}");
+        for (accept, media_type) in [
+            (None, "application/x-pem-file"),
+            (Some("*/*"), "application/x-pem-file"),
+            (Some("application/json"), "application/x-pem-file"),
+            (Some("text/plain"), "text/plain; charset=utf-8"),
+            (Some("Text/Plain; q=0.5"), "text/plain; charset=utf-8"),
+            (
+                Some("application/json, text/*"),
+                "text/plain; charset=utf-8",
+            ),
+            (
+                Some("text/plain, application/x-pem-file"),
+                "application/x-pem-file",
+            ),
+        ] {
+            let mut request = api.client().get(api.url(path));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            if let Some(accept) = accept {
+                request = request.header(reqwest::header::ACCEPT, accept);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path} {accept:?}");
+            assert_eq!(
+                response.headers()["content-type"],
+                media_type,
+                "{path} with Accept {accept:?}"
+            );
+            assert!(
+                response.headers()["content-disposition"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("attachment;"),
+                "{path} {accept:?}"
+            );
+            // The CRL is signed afresh at each call; the others are the same text.
+            let body = response.text().await.unwrap();
+            assert!(body.starts_with("-----BEGIN "), "{path} {accept:?}: {body}");
+            if !path.ends_with("crl.pem") {
+                assert_eq!(body, as_pem, "{path} {accept:?}");
+            }
+        }
+    }
+    api.stop().await;
+}
+
+#[tokio::test]
 async fn renewal_issues_a_new_certificate_for_the_same_names() {
     let api = Api::start().await;
     let fleet = api.fleet().await;

@@ -2653,6 +2653,21 @@ export interface components {
              */
             webauthn_credentials: number;
         };
+        /** @description Every month on this day; months without it are skipped. */
+        MonthlyByDayRule: {
+            /**
+             * Format: int32
+             * @description Day of month.
+             */
+            day: number;
+        };
+        /** @description Every month on the `week`-th `weekday`. */
+        MonthlyByWeekdayRule: {
+            /** @description Which one. */
+            week: components["schemas"]["WeekOfMonthName"];
+            /** @description The weekday. */
+            weekday: components["schemas"]["WeekdayName"];
+        };
         /** @description A one-time password from an admin's reset. */
         OneTimePasswordView: {
             /** @description The new password: shown this once, stored only as a hash. */
@@ -3170,6 +3185,11 @@ export interface components {
              */
             until?: string | null;
         };
+        /**
+         * @description How a report is delivered.
+         * @enum {string}
+         */
+        ReportFormat: "json" | "csv" | "pdf";
         /** @description Who asked for a report, when, and with which filters. */
         ReportMetaDoc: {
             /** @description The filters it was produced with. */
@@ -3196,30 +3216,19 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "operator" | "auditor";
-        /** @description The calendar rule of a recurring window. */
+        /**
+         * @description The calendar rule of a recurring window: `weekly`, `monthly_by_day` or
+         *     `monthly_by_weekday`, holding that rule's fields.
+         */
         RuleSpec: {
             /** @description Every week on these weekdays. */
-            weekly: {
-                /** @description At least one weekday. */
-                days: components["schemas"]["WeekdayName"][];
-            };
+            weekly: components["schemas"]["WeeklyRule"];
         } | {
             /** @description Every month on this day; months without it are skipped. */
-            monthly_by_day: {
-                /**
-                 * Format: int32
-                 * @description Day of month.
-                 */
-                day: number;
-            };
+            monthly_by_day: components["schemas"]["MonthlyByDayRule"];
         } | {
             /** @description Every month on the `week`-th `weekday`. */
-            monthly_by_weekday: {
-                /** @description Which one. */
-                week: components["schemas"]["WeekOfMonthName"];
-                /** @description The weekday. */
-                weekday: components["schemas"]["WeekdayName"];
-            };
+            monthly_by_weekday: components["schemas"]["MonthlyByWeekdayRule"];
         };
         /**
          * @description When a job may start on each host.
@@ -3699,6 +3708,11 @@ export interface components {
          * @enum {string}
          */
         WeekdayName: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+        /** @description Every week on these weekdays. */
+        WeeklyRule: {
+            /** @description At least one weekday. */
+            days: components["schemas"]["WeekdayName"][];
+        };
         /**
          * @description Which occurrence of a weekday in a month.
          * @enum {string}
@@ -4975,13 +4989,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The CRL */
+            /** @description The CRL (`text/plain` when `Accept` names it and not `application/x-pem-file`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/x-pem-file": string;
+                    "text/plain": string;
                 };
             };
             /** @description The client address is outside the IP allowlist */
@@ -5013,13 +5028,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The root certificate */
+            /** @description The root certificate (`text/plain` when `Accept` names it and not `application/x-pem-file`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/x-pem-file": string;
+                    "text/plain": string;
                 };
             };
             /** @description The client address is outside the IP allowlist */
@@ -5054,7 +5070,7 @@ export interface operations {
                 /** @description Rows per page, 1 to 500. */
                 per_page?: number;
                 /** @description Only certificates for this purpose. */
-                purpose?: "root" | "manager_client" | "agent_server" | "web_server";
+                purpose?: components["schemas"]["CertificatePurpose"];
                 /** @description `true`: only revoked certificates; `false`: only those not revoked; absent: both. */
                 revoked?: boolean;
                 /** @description `not_after` (default) or `issued`; a leading `-` sorts descending. */
@@ -6467,13 +6483,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The certificate */
+            /** @description The certificate (`text/plain` when `Accept` names it and not `application/x-pem-file`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/x-pem-file": string;
+                    "text/plain": string;
                 };
             };
             /** @description Not logged in */
@@ -7378,7 +7395,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `json` (default), `csv` or `pdf`. */
-                format?: "json" | "csv" | "pdf";
+                format?: components["schemas"]["ReportFormat"];
                 /** @description Only hosts in one of these groups (ids, at most 500). */
                 group?: number[];
                 /** @description Only these hosts (ids, at most 500). */
@@ -7440,7 +7457,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `json` (default), `csv` or `pdf`. */
-                format?: "json" | "csv" | "pdf";
+                format?: components["schemas"]["ReportFormat"];
                 /** @description Only hosts in one of these groups (ids, at most 500). */
                 group?: number[];
                 /** @description Only these hosts (ids, at most 500). */
@@ -7493,7 +7510,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `json` (default), `csv` or `pdf`. */
-                format?: "json" | "csv" | "pdf";
+                format?: components["schemas"]["ReportFormat"];
                 /** @description Only hosts in one of these groups (ids, at most 500). */
                 group?: number[];
                 /** @description Only these hosts (ids, at most 500). */
@@ -7546,7 +7563,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description `json` (default), `csv` or `pdf`. */
-                format?: "json" | "csv" | "pdf";
+                format?: components["schemas"]["ReportFormat"];
                 /** @description Only hosts in one of these groups (ids, at most 500). */
                 group?: number[];
                 /** @description Only these hosts (ids, at most 500). */

@@ -130,7 +130,7 @@ fn invalid_credentials() -> ApiError {
     path = "/api/v1/auth/login",
     tag = "auth",
     operation_id = "login",
-    security(()),
+    security(),
     request_body = LoginRequest,
     responses(
         (status = 200, description = "The password is right: the second step (`mfa_required`) or enrolment (`mfa_enrollment_required`)", body = LoginView),
@@ -355,7 +355,7 @@ async fn complete(
     path = "/api/v1/auth/mfa/totp",
     tag = "auth",
     operation_id = "login_mfa_totp",
-    security(()),
+    security(),
     request_body = MfaCodeRequest,
     responses(
         (status = 200, description = "The session", body = SessionView),
@@ -423,7 +423,7 @@ pub async fn mfa_totp(
     path = "/api/v1/auth/mfa/recovery",
     tag = "auth",
     operation_id = "login_mfa_recovery",
-    security(()),
+    security(),
     request_body = MfaCodeRequest,
     responses(
         (status = 200, description = "The session", body = SessionView),
@@ -493,7 +493,7 @@ pub(crate) async fn passkeys_of(
     path = "/api/v1/auth/mfa/webauthn/start",
     tag = "auth",
     operation_id = "login_mfa_webauthn_start",
-    security(()),
+    security(),
     request_body = MfaTokenRequest,
     responses(
         (status = 200, description = "The challenge for `navigator.credentials.get`", body = WebauthnChallengeView),
@@ -539,7 +539,7 @@ pub async fn webauthn_login_start(
     path = "/api/v1/auth/mfa/webauthn/finish",
     tag = "auth",
     operation_id = "login_mfa_webauthn_finish",
-    security(()),
+    security(),
     request_body = WebauthnLoginFinishRequest,
     responses(
         (status = 200, description = "The session", body = SessionView),

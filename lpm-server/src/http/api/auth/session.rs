@@ -28,7 +28,7 @@ pub struct RefreshRequest {
     path = "/api/v1/auth/refresh",
     tag = "auth",
     operation_id = "refresh",
-    security(()),
+    security(),
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "The renewed session", body = SessionView),
@@ -102,7 +102,7 @@ pub async fn refresh(
     path = "/api/v1/auth/logout",
     tag = "auth",
     operation_id = "logout",
-    security(()),
+    security(),
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "The session is over"),
