@@ -121,9 +121,37 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
     }
 }
 
-/// `axum::extract::Query`, with rejections in the envelope.
+/// `axum::extract::Query`, with rejections in the envelope. A list parameter may come
+/// comma-separated (`group=1,2`, the document's `explode: false`) or as the key repeated
+/// (`group=1&group=2`, what many generated clients send): repeated keys are joined with commas
+/// before parsing. A repeated key that is not a list then fails as an invalid value.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiQuery<T>(pub T);
+
+/// The URI with repeated query keys joined into one comma-separated value, or `None` when no
+/// key repeats.
+fn join_repeated_keys(uri: &axum::http::Uri) -> Option<axum::http::Uri> {
+    let query = uri.query()?;
+    let mut joined: Vec<(String, String)> = Vec::new();
+    let mut repeated = false;
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        match joined.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, values)) => {
+                repeated = true;
+                values.push(',');
+                values.push_str(&value);
+            }
+            None => joined.push((key.into_owned(), value.into_owned())),
+        }
+    }
+    if !repeated {
+        return None;
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&joined)
+        .finish();
+    format!("{}?{query}", uri.path()).parse().ok()
+}
 
 impl<T, S> FromRequestParts<S> for ApiQuery<T>
 where
@@ -137,7 +165,11 @@ where
         if parts.uri.query().is_some_and(|q| q.contains("%00")) {
             return Err(nul_rejection("query string"));
         }
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+        let parsed = match join_repeated_keys(&parts.uri) {
+            Some(joined) => axum::extract::Query::<T>::try_from_uri(&joined),
+            None => axum::extract::Query::<T>::from_request_parts(parts, state).await,
+        };
+        match parsed {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
             Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
                 let detail = e.body_text();

@@ -592,6 +592,18 @@ async fn filters_narrow_reports_and_bad_ones_are_refused() {
         names_in(&json, "hosts", "name"),
         ["a-01.example.com", "free-01.example.com"]
     );
+    // The key repeated (what generated clients send) means the same as a comma list.
+    let (status, repeated) = get(format!(
+        "compliance?host={}&host={}",
+        hid(&fleet.host_free),
+        hid(&fleet.host_a)
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        names_in(&repeated, "hosts", "name"),
+        names_in(&json, "hosts", "name")
+    );
     let (_, json) = get(format!("patch-history?host={}", hid(&fleet.host_b))).await;
     assert_eq!(json["summary"]["jobs"], 1);
     let later =
@@ -602,6 +614,7 @@ async fn filters_narrow_reports_and_bad_ones_are_refused() {
     let now = api.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     for bad in [
         "compliance?format=docx".to_owned(),
+        "compliance?format=csv&format=pdf".to_owned(),
         "compliance?group=abc".to_owned(),
         "compliance?group=999".to_owned(),
         "compliance?host=0".to_owned(),
@@ -625,7 +638,7 @@ async fn filters_narrow_reports_and_bad_ones_are_refused() {
     }
     assert_eq!(
         downloads(&api).await.len(),
-        4,
+        5,
         "refused requests are not downloads"
     );
     api.stop().await;
