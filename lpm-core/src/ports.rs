@@ -599,6 +599,9 @@ pub struct DiscoveryRequest {
     pub cidr: Cidr,
     /// The agent port.
     pub port: Port,
+    /// Which claim of the run this is: a run whose worker stalled is claimed again, and the
+    /// store then ignores the earlier claim's writes.
+    pub claim: i64,
 }
 
 /// Discovery runs as the engine works them.
@@ -612,7 +615,7 @@ pub trait DiscoveryStore: Send + Sync {
     /// cancelled meanwhile.
     fn discovery_progress(
         &self,
-        id: DiscoveryId,
+        run: &DiscoveryRequest,
         count: ScanCount,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<bool, QueueError>> + Send;
@@ -623,10 +626,10 @@ pub trait DiscoveryStore: Send + Sync {
         agent: &FoundAgent,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), QueueError>> + Send;
-    /// Ends a run (`error`: why it failed).
+    /// Ends a run (`error`: why it failed), unless another claim has taken it over.
     fn finish_discovery(
         &self,
-        id: DiscoveryId,
+        run: &DiscoveryRequest,
         error: Option<&str>,
         now: DateTime<Utc>,
     ) -> impl Future<Output = Result<(), QueueError>> + Send;

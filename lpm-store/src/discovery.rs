@@ -37,6 +37,9 @@ pub struct DiscoveryRun {
     pub finished_at: Option<DateTime<Utc>>,
     /// Why it failed.
     pub error: Option<String>,
+    /// How many times a worker took it (a takeover of a stalled run takes it again); writes
+    /// from an earlier claim are ignored.
+    pub claims: i64,
 }
 
 /// An agent a run found.
@@ -78,7 +81,7 @@ pub struct Registration {
 }
 
 const RUN_COLUMNS: &str =
-    "id, cidr, port, state, total, done, found, created_at, finished_at, error";
+    "id, cidr, port, state, total, done, found, created_at, finished_at, error, claims";
 
 const RESULT_COLUMNS: &str = "id, ip, port, fqdn, agent_version, registered_host_id";
 
@@ -138,8 +141,8 @@ impl Store {
             }
         };
         let sql = format!(
-            "UPDATE discovery_runs SET state = 'running', started_at = $1, heartbeat_at = $1, done = 0 \
-             WHERE id IN ({pick}) RETURNING {RUN_COLUMNS}"
+            "UPDATE discovery_runs SET state = 'running', started_at = $1, heartbeat_at = $1, done = 0, \
+             claims = claims + 1 WHERE id IN ({pick}) RETURNING {RUN_COLUMNS}"
         );
         let stale = ts(now - DISCOVERY_STALE_AFTER);
         Ok(with_db!(self, db => {
@@ -147,18 +150,19 @@ impl Store {
         }))
     }
 
-    /// Records progress and the run's heartbeat; returns `false` when the run was cancelled
-    /// meanwhile (stop scanning).
+    /// Records progress and the run's heartbeat for the worker holding `claim`; returns
+    /// `false` when the run was cancelled or taken over meanwhile (stop scanning).
     pub async fn discovery_progress(
         &self,
         id: DiscoveryId,
+        claim: i64,
         done: i64,
         found: i64,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         let n = with_db!(self, db => {
-            sqlx::query("UPDATE discovery_runs SET done = $2, found = $3, heartbeat_at = $4 WHERE id = $1 AND state = 'running'")
-                .bind(id.get()).bind(done).bind(found).bind(ts(now)).execute(db).await?.rows_affected()
+            sqlx::query("UPDATE discovery_runs SET done = $2, found = $3, heartbeat_at = $4 WHERE id = $1 AND state = 'running' AND claims = $5")
+                .bind(id.get()).bind(done).bind(found).bind(ts(now)).bind(claim).execute(db).await?.rows_affected()
         });
         Ok(n == 1)
     }
@@ -188,6 +192,7 @@ impl Store {
     pub async fn finish_discovery(
         &self,
         id: DiscoveryId,
+        claim: i64,
         error: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -197,8 +202,8 @@ impl Store {
             "succeeded"
         };
         with_db!(self, db => {
-            sqlx::query("UPDATE discovery_runs SET state = $2, error = $3, finished_at = $4 WHERE id = $1 AND state = 'running'")
-                .bind(id.get()).bind(state).bind(error).bind(ts(now)).execute(db).await?;
+            sqlx::query("UPDATE discovery_runs SET state = $2, error = $3, finished_at = $4 WHERE id = $1 AND state = 'running' AND claims = $5")
+                .bind(id.get()).bind(state).bind(error).bind(ts(now)).bind(claim).execute(db).await?;
         });
         Ok(())
     }

@@ -84,10 +84,15 @@ impl DiscoveryStore for Store {
                 Ok((cidr, port))
             });
         match parsed {
-            Ok((cidr, port)) => Ok(Some(DiscoveryRequest { id, cidr, port })),
+            Ok((cidr, port)) => Ok(Some(DiscoveryRequest {
+                id,
+                cidr,
+                port,
+                claim: run.claims,
+            })),
             Err(e) => {
                 // A run that cannot be scanned fails at once rather than blocking the queue.
-                self.finish_discovery(id, Some(&e.to_string()), now).await?;
+                Store::finish_discovery(self, id, run.claims, Some(&e.to_string()), now).await?;
                 Err(e.into())
             }
         }
@@ -95,13 +100,13 @@ impl DiscoveryStore for Store {
 
     async fn discovery_progress(
         &self,
-        id: DiscoveryId,
+        run: &DiscoveryRequest,
         count: ScanCount,
         now: DateTime<Utc>,
     ) -> Result<bool, QueueError> {
         let done = i64::try_from(count.done).unwrap_or(i64::MAX);
         let found = i64::try_from(count.found).unwrap_or(i64::MAX);
-        Ok(Store::discovery_progress(self, id, done, found, now).await?)
+        Ok(Store::discovery_progress(self, run.id, run.claim, done, found, now).await?)
     }
 
     async fn add_discovery_result(
@@ -124,11 +129,11 @@ impl DiscoveryStore for Store {
 
     async fn finish_discovery(
         &self,
-        id: DiscoveryId,
+        run: &DiscoveryRequest,
         error: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), QueueError> {
-        Ok(Store::finish_discovery(self, id, error, now).await?)
+        Ok(Store::finish_discovery(self, run.id, run.claim, error, now).await?)
     }
 }
 

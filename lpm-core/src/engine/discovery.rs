@@ -72,13 +72,13 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
                 let now_count = *count.lock().unwrap_or_else(PoisonError::into_inner);
                 match self
                     .store
-                    .discovery_progress(run.id, now_count, self.now())
+                    .discovery_progress(&run, now_count, self.now())
                     .await
                 {
                     Ok(true) => {}
                     Ok(false) if !cancelled => {
                         cancelled = true;
-                        tracing::info!(discovery = %run.id, "discovery cancelled; stopping the scan");
+                        tracing::info!(discovery = %run.id, "discovery cancelled or taken over; stopping the scan");
                         cancel.notify_one();
                     }
                     Ok(false) => {}
@@ -98,10 +98,10 @@ impl<A: EngineAgents, S: EngineStore> Inner<A, S> {
         let final_count = *count.lock().unwrap_or_else(PoisonError::into_inner);
         let _ = self
             .store
-            .discovery_progress(run.id, final_count, self.now())
+            .discovery_progress(&run, final_count, self.now())
             .await;
         let error = stopped.then_some("the worker stopped during the scan");
-        if let Err(e) = self.store.finish_discovery(run.id, error, now).await {
+        if let Err(e) = self.store.finish_discovery(&run, error, now).await {
             tracing::warn!(discovery = %run.id, error = %e, "discovery end not recorded");
         }
         tracing::info!(

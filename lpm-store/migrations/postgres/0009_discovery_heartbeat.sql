@@ -2,3 +2,5 @@
 -- a while another worker takes the run over. Keep in step with ../sqlite/0009_discovery_heartbeat.sql.
 
 ALTER TABLE discovery_runs ADD COLUMN heartbeat_at TIMESTAMPTZ;
+-- Bumped by every claim: a worker whose run was taken over can no longer write to it.
+ALTER TABLE discovery_runs ADD COLUMN claims BIGINT NOT NULL DEFAULT 0;

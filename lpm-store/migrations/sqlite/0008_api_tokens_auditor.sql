@@ -3,8 +3,10 @@
 --
 -- SQLite cannot change a CHECK constraint in place, so `users` is rebuilt the documented way
 -- (https://sqlite.org/lang_altertable.html, "other kinds of table schema changes"): foreign
--- keys off outside any transaction, copy into a new table, drop, rename, check, foreign keys
--- on. The copy runs in one transaction so a failure leaves the old table as it was.
+-- keys off outside any transaction, copy into a new table, drop, rename, foreign keys on. The
+-- rows are copied as they are, so no reference can break. The copy runs in one transaction so
+-- a failure leaves the old table as it was; the new tables are created only if missing, so a
+-- crash after the commit but before sqlx records the migration does not stop the rerun.
 
 PRAGMA foreign_keys = OFF;
 
@@ -37,14 +39,14 @@ SELECT id, username, role, password_hash, totp_secret, mfa_enrolled_at, disabled
 FROM users;
 
 -- Keep the id sequence: ids of deleted users are never handed out again (the audit log names
--- them).
-UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'users')
-WHERE name = 'users_new' AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users');
+-- them), even when no user is left.
+DELETE FROM sqlite_sequence WHERE name = 'users_new';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'users_new', seq FROM sqlite_sequence WHERE name = 'users';
 
 DROP TABLE users;
 ALTER TABLE users_new RENAME TO users;
 
-CREATE TABLE api_tokens (
+CREATE TABLE IF NOT EXISTS api_tokens (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name         TEXT NOT NULL,
@@ -59,15 +61,15 @@ CREATE TABLE api_tokens (
     UNIQUE (user_id, name)
 );
 
-CREATE TABLE api_token_groups (
+CREATE TABLE IF NOT EXISTS api_token_groups (
     token_id INTEGER NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
     group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
     PRIMARY KEY (token_id, group_id)
 );
-CREATE INDEX api_token_groups_group ON api_token_groups (group_id);
+CREATE INDEX IF NOT EXISTS api_token_groups_group ON api_token_groups (group_id);
 
 -- Every address a token was used from: a use from a new one is audited.
-CREATE TABLE api_token_addresses (
+CREATE TABLE IF NOT EXISTS api_token_addresses (
     token_id      INTEGER NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
     ip            TEXT NOT NULL,
     first_seen_at TEXT NOT NULL,

@@ -276,7 +276,7 @@ async fn discovery_runs_progress_and_cancel(t: TestStore) {
         s.claim_discovery(t0()).await.unwrap().is_none(),
         "one worker per run"
     );
-    assert!(s.discovery_progress(id, 100, 1, t0()).await.unwrap());
+    assert!(s.discovery_progress(id, 1, 100, 1, t0()).await.unwrap());
     let ip = "127.20.0.5".parse().unwrap();
     s.add_discovery_result(
         id,
@@ -298,10 +298,10 @@ async fn discovery_runs_progress_and_cancel(t: TestStore) {
         .await
         .unwrap();
     assert!(
-        !s.discovery_progress(id, 200, 1, t0()).await.unwrap(),
+        !s.discovery_progress(id, 1, 200, 1, t0()).await.unwrap(),
         "the scanner learns it was cancelled"
     );
-    s.finish_discovery(id, None, t0()).await.unwrap();
+    s.finish_discovery(id, 1, None, t0()).await.unwrap();
     assert_eq!(s.get_discovery(id).await.unwrap().0.state, "cancelled");
     assert!(matches!(
         s.cancel_discovery(&admin, id, &actor(), t0()).await,
@@ -489,7 +489,7 @@ async fn a_dead_worker_s_discovery_run_is_taken_over(t: TestStore) {
         Some(id.get())
     );
     let beat = t0() + lpm_store::discovery::DISCOVERY_STALE_AFTER;
-    assert!(s.discovery_progress(id, 2, 0, beat).await.unwrap());
+    assert!(s.discovery_progress(id, 1, 2, 0, beat).await.unwrap());
     let just_before = beat + lpm_store::discovery::DISCOVERY_STALE_AFTER;
     assert!(
         s.claim_discovery(just_before).await.unwrap().is_none(),
@@ -498,13 +498,25 @@ async fn a_dead_worker_s_discovery_run_is_taken_over(t: TestStore) {
     let later = just_before + chrono::Duration::seconds(1);
     let taken = s.claim_discovery(later).await.unwrap().unwrap();
     assert_eq!(
-        (taken.id, taken.state.as_str(), taken.done),
-        (id.get(), "running", 0)
+        (taken.id, taken.state.as_str(), taken.done, taken.claims),
+        (id.get(), "running", 0, 2)
     );
     assert!(
         s.claim_discovery(later).await.unwrap().is_none(),
         "taken over once"
     );
+
+    // The first worker, slow rather than dead, can no longer write to the run.
+    assert!(
+        !s.discovery_progress(id, 1, 3, 0, later).await.unwrap(),
+        "the earlier claim learns it lost the run"
+    );
+    s.finish_discovery(id, 1, None, later).await.unwrap();
+    assert_eq!(s.get_discovery(id).await.unwrap().0.state, "running");
+    assert!(s.discovery_progress(id, 2, 4, 0, later).await.unwrap());
+    s.finish_discovery(id, 2, None, later).await.unwrap();
+    let (run, _) = s.get_discovery(id).await.unwrap();
+    assert_eq!((run.state.as_str(), run.done), ("succeeded", 4));
 }
 
 crate::on_both_backends!(
