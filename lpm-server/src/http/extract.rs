@@ -121,27 +121,35 @@ fn json_rejection(rejection: &JsonRejection) -> ApiError {
     }
 }
 
-/// `axum::extract::Query`, with rejections in the envelope. A list parameter may come
-/// comma-separated (`group=1,2`, the document's `explode: false`) or as the key repeated
-/// (`group=1&group=2`, what many generated clients send): repeated keys are joined with commas
-/// before parsing. A repeated key that is not a list then fails as an invalid value.
+/// `axum::extract::Query`, with rejections in the envelope. A key given twice is refused.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiQuery<T>(pub T);
+
+/// [`ApiQuery`] for parameters that include comma-separated lists (`group=1,2`, the
+/// document's `explode: false`): a key given more than once (`group=1&group=2`, what many
+/// generated clients send) is joined into one comma list before parsing, so both encodings
+/// mean the same. A repeated key that is not a list then fails as an invalid value.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListQuery<T>(pub T);
 
 /// The URI with repeated query keys joined into one comma-separated value, or `None` when no
 /// key repeats.
 fn join_repeated_keys(uri: &axum::http::Uri) -> Option<axum::http::Uri> {
     let query = uri.query()?;
     let mut joined: Vec<(String, String)> = Vec::new();
+    let mut position: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut repeated = false;
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
-        match joined.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, values)) => {
+        match position.get(key.as_ref()) {
+            Some(&at) => {
                 repeated = true;
-                values.push(',');
-                values.push_str(&value);
+                joined[at].1.push(',');
+                joined[at].1.push_str(&value);
             }
-            None => joined.push((key.into_owned(), value.into_owned())),
+            None => {
+                position.insert(key.to_string(), joined.len());
+                joined.push((key.into_owned(), value.into_owned()));
+            }
         }
     }
     if !repeated {
@@ -153,6 +161,40 @@ fn join_repeated_keys(uri: &axum::http::Uri) -> Option<axum::http::Uri> {
     format!("{}?{query}", uri.path()).parse().ok()
 }
 
+/// Parses the query string into `T`, joining repeated keys first when `join_lists`.
+async fn parse_query<T: DeserializeOwned, S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    join_lists: bool,
+) -> Result<T, ApiError> {
+    // A NUL can only arrive percent-encoded: `%2500` is the text `%00`, not a NUL.
+    if parts.uri.query().is_some_and(|q| q.contains("%00")) {
+        return Err(nul_rejection("query string"));
+    }
+    let joined = if join_lists {
+        join_repeated_keys(&parts.uri)
+    } else {
+        None
+    };
+    let parsed = match joined {
+        Some(joined) => axum::extract::Query::<T>::try_from_uri(&joined),
+        None => axum::extract::Query::<T>::from_request_parts(parts, state).await,
+    };
+    match parsed {
+        Ok(axum::extract::Query(value)) => Ok(value),
+        Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
+            let detail = e.body_text();
+            Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+                detail.clone(),
+            )
+            .with_details(serde_json::json!({ "query": detail })))
+        }
+        Err(_) => Err(ApiError::bad_request("The query string could not be read.")),
+    }
+}
+
 impl<T, S> FromRequestParts<S> for ApiQuery<T>
 where
     T: DeserializeOwned,
@@ -161,27 +203,19 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        // A NUL can only arrive percent-encoded: `%2500` is the text `%00`, not a NUL.
-        if parts.uri.query().is_some_and(|q| q.contains("%00")) {
-            return Err(nul_rejection("query string"));
-        }
-        let parsed = match join_repeated_keys(&parts.uri) {
-            Some(joined) => axum::extract::Query::<T>::try_from_uri(&joined),
-            None => axum::extract::Query::<T>::from_request_parts(parts, state).await,
-        };
-        match parsed {
-            Ok(axum::extract::Query(value)) => Ok(Self(value)),
-            Err(QueryRejection::FailedToDeserializeQueryString(e)) => {
-                let detail = e.body_text();
-                Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "validation_failed",
-                    detail.clone(),
-                )
-                .with_details(serde_json::json!({ "query": detail })))
-            }
-            Err(_) => Err(ApiError::bad_request("The query string could not be read.")),
-        }
+        parse_query(parts, state, false).await.map(Self)
+    }
+}
+
+impl<T, S> FromRequestParts<S> for ListQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        parse_query(parts, state, true).await.map(Self)
     }
 }
 

@@ -35,7 +35,7 @@ pub mod status;
 pub mod tls;
 
 pub use error::{ApiError, ApiResult};
-pub use extract::{ApiJson, ApiPath, ApiQuery};
+pub use extract::{ApiJson, ApiPath, ApiQuery, ListQuery};
 pub use serve::serve;
 pub use tls::web_tls_config;
 

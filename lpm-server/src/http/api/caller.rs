@@ -5,7 +5,8 @@
 //! Two rules are enforced here, for every operation at once, before the handler runs: an
 //! auditor changes nothing (every operation but a GET answers 403 `read_only`, except the few in
 //! [`NON_GET_POLICIES`] that change nothing or only the caller's own credentials), and an API
-//! token cannot manage credentials (403 `interactive_session_required` where the table says so).
+//! token manages no credentials, its owner's or anyone's (403 `interactive_session_required`
+//! where the table says so).
 //! The OpenAPI document carries the same table as `x-lpm-auditor-allowed` and
 //! `x-lpm-api-token-allowed` on those operations.
 //!
@@ -81,30 +82,57 @@ pub struct NonGetPolicy {
     pub api_token: bool,
 }
 
-const fn policy(method: &'static str, path: &'static str, api_token: bool) -> NonGetPolicy {
+/// An auditor may call it; so may an API token.
+const fn read_only(method: &'static str, path: &'static str) -> NonGetPolicy {
     NonGetPolicy {
         method,
         path,
         auditor: true,
-        api_token,
+        api_token: true,
     }
 }
 
-/// The operations other than GETs that an auditor may call. Verifying the audit chain and a
-/// ticket for the live job stream are reads; the rest touch only the caller's own password,
-/// second factors and API tokens, which only an interactive session may manage (an API token
-/// may revoke a token, itself included, but never make one).
+/// The caller's own credentials: an auditor may manage theirs, but only in an interactive
+/// session that passed MFA.
+const fn own_credentials(method: &'static str, path: &'static str) -> NonGetPolicy {
+    NonGetPolicy {
+        method,
+        path,
+        auditor: true,
+        api_token: false,
+    }
+}
+
+/// Someone else's credentials (admin only): never through an API token, or a token could
+/// make an account, enrol it and mint tokens from its session.
+const fn others_credentials(method: &'static str, path: &'static str) -> NonGetPolicy {
+    NonGetPolicy {
+        method,
+        path,
+        auditor: false,
+        api_token: false,
+    }
+}
+
+/// The operations other than GETs whose rule differs from the default (auditors refused, API
+/// tokens allowed). Verifying the audit chain is a read. The live job stream's ticket is
+/// refused to API tokens because the stream is opened later from the ticket alone, without
+/// the token's narrower reach. An API token may revoke itself (the handler allows nothing
+/// more) but never make a token.
 pub const NON_GET_POLICIES: &[NonGetPolicy] = &[
-    policy("POST", "/api/v1/audit/verify", true),
-    policy("POST", "/api/v1/ws/ticket", true),
-    policy("POST", "/api/v1/auth/password", false),
-    policy("POST", "/api/v1/auth/recovery-codes", false),
-    policy("POST", "/api/v1/auth/mfa/totp/setup", false),
-    policy("POST", "/api/v1/auth/mfa/totp/confirm", false),
-    policy("POST", "/api/v1/auth/mfa/webauthn/register/start", false),
-    policy("POST", "/api/v1/auth/mfa/webauthn/register/finish", false),
-    policy("POST", "/api/v1/api-tokens", false),
-    policy("DELETE", "/api/v1/api-tokens/{id}", true),
+    read_only("POST", "/api/v1/audit/verify"),
+    own_credentials("POST", "/api/v1/ws/ticket"),
+    own_credentials("POST", "/api/v1/auth/password"),
+    own_credentials("POST", "/api/v1/auth/recovery-codes"),
+    own_credentials("POST", "/api/v1/auth/mfa/totp/setup"),
+    own_credentials("POST", "/api/v1/auth/mfa/totp/confirm"),
+    own_credentials("POST", "/api/v1/auth/mfa/webauthn/register/start"),
+    own_credentials("POST", "/api/v1/auth/mfa/webauthn/register/finish"),
+    own_credentials("POST", "/api/v1/api-tokens"),
+    read_only("DELETE", "/api/v1/api-tokens/{id}"),
+    others_credentials("POST", "/api/v1/users"),
+    others_credentials("POST", "/api/v1/users/{id}/password/reset"),
+    others_credentials("POST", "/api/v1/users/{id}/mfa/reset"),
 ];
 
 /// The policy of a non-GET operation named in [`NON_GET_POLICIES`].
@@ -208,6 +236,15 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// The refusal of an operation that only an interactive login (which passed MFA) may call.
+pub fn interactive_session_required() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "interactive_session_required",
+        "API tokens cannot do this; log in (with your second factor) to do it.",
+    )
+}
+
 /// An auditor changes nothing; an API token manages no credentials.
 fn enforce_non_get_policy(parts: &Parts, caller: &Caller) -> ApiResult<()> {
     if parts.method == Method::GET || parts.method == Method::HEAD {
@@ -226,11 +263,7 @@ fn enforce_non_get_policy(parts: &Parts, caller: &Caller) -> ApiResult<()> {
         ));
     }
     if caller.is_api_token() && policy.is_some_and(|p| !p.api_token) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "interactive_session_required",
-            "API tokens cannot manage credentials; log in (with your second factor) to do this.",
-        ));
+        return Err(interactive_session_required());
     }
     Ok(())
 }

@@ -166,7 +166,10 @@ fn document_non_get_policies(document: &mut utoipa::openapi::OpenApi) {
             }
             let method = axum::http::Method::from_bytes(method.as_bytes()).ok();
             let policy = method.and_then(|m| caller::non_get_policy(&m, path));
-            let refusal = match policy {
+            const AUDITOR: &str = "the caller is an auditor, who may change nothing (`read_only`)";
+            const TOKEN: &str = "called with an API token: only an interactive login may do this \
+                                 (`interactive_session_required`)";
+            let refusals: Vec<&str> = match policy {
                 Some(policy) => {
                     let extensions = ExtensionsBuilder::new()
                         .add("x-lpm-auditor-allowed", policy.auditor)
@@ -176,23 +179,24 @@ fn document_non_get_policies(document: &mut utoipa::openapi::OpenApi) {
                         .extensions
                         .get_or_insert_with(Default::default)
                         .merge(extensions);
-                    (!policy.api_token).then_some(
-                        "called with an API token: only an interactive login may manage \
-                         credentials (`interactive_session_required`)",
-                    )
+                    [(!policy.auditor, AUDITOR), (!policy.api_token, TOKEN)]
+                        .into_iter()
+                        .filter_map(|(applies, text)| applies.then_some(text))
+                        .collect()
                 }
-                None => Some("the caller is an auditor, who may change nothing (`read_only`)"),
+                None => vec![AUDITOR],
             };
-            let Some(refusal) = refusal else {
+            if refusals.is_empty() {
                 continue;
-            };
+            }
+            let refusal = refusals.join("; or ");
             let response = match operation.responses.responses.remove("403") {
                 Some(RefOr::T(mut existing)) => {
                     existing.description = format!("{}; or {refusal}", existing.description);
                     existing
                 }
                 _ => ResponseBuilder::new()
-                    .description(capitalized(refusal))
+                    .description(capitalized(&refusal))
                     .content(
                         "application/json",
                         ContentBuilder::new()

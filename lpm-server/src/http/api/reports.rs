@@ -46,7 +46,7 @@ use utoipa_axum::routes;
 
 use super::Caller;
 use crate::http::error::ErrorBody;
-use crate::http::{ApiError, ApiQuery, ApiResult, AppState};
+use crate::http::{ApiError, ApiResult, AppState, ListQuery};
 
 /// The most audit rows a JSON or PDF audit report holds; the CSV has no limit.
 pub const MAX_AUDIT_ROWS_IN_MEMORY: i64 = 100_000;
@@ -83,7 +83,8 @@ impl ReportFormat {
     }
 }
 
-/// What a report covers and how it is delivered. Lists are comma-separated (`group=1,2`).
+/// What a report covers and how it is delivered. Lists are comma-separated (`group=1,2`) or
+/// the key repeated (`group=1&group=2`).
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ReportParams {
@@ -169,7 +170,7 @@ impl Kind {
 pub async fn compliance_report(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(params): ApiQuery<ReportParams>,
+    ListQuery(params): ListQuery<ReportParams>,
 ) -> ApiResult<Response> {
     if params.since.is_some() || params.until.is_some() {
         return Err(ApiError::invalid_field(
@@ -211,7 +212,7 @@ pub async fn compliance_report(
 pub async fn patch_history_report(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(params): ApiQuery<ReportParams>,
+    ListQuery(params): ListQuery<ReportParams>,
 ) -> ApiResult<Response> {
     if params.severity.is_some() {
         return Err(ApiError::invalid_field(
@@ -255,7 +256,7 @@ pub async fn patch_history_report(
 pub async fn vulnerability_report(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(params): ApiQuery<ReportParams>,
+    ListQuery(params): ListQuery<ReportParams>,
 ) -> ApiResult<Response> {
     let request = resolve(&state, &caller, &params, Kind::Vulnerability).await?;
     let findings = state
@@ -305,7 +306,7 @@ pub async fn vulnerability_report(
 pub async fn audit_report(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(params): ApiQuery<ReportParams>,
+    ListQuery(params): ListQuery<ReportParams>,
 ) -> ApiResult<Response> {
     caller.require_read_all()?;
     for (field, given) in [

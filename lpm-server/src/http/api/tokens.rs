@@ -20,7 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{
-    ApiPath, Caller, PageParams, Paged, body_reference, id_or_404, ids_or_422, parse_sort,
+    ApiPath, Caller, Credential, PageParams, Paged, body_reference, id_or_404, ids_or_422,
+    parse_sort,
 };
 use crate::auth::{ExposeSecret, new_api_token};
 use crate::http::error::ErrorBody;
@@ -197,9 +198,14 @@ pub async fn create_api_token(
     caller: Caller,
     ApiJson(body): ApiJson<CreateApiToken>,
 ) -> ApiResult<(StatusCode, Json<ApiTokenCreated>)> {
+    // The caller's policy table already refuses API tokens here; a token must never mint
+    // another, so the handler checks again.
+    if caller.is_api_token() {
+        return Err(super::caller::interactive_session_required());
+    }
     let now = state.clock.now();
     let name = token_name(&body.name)?;
-    let holder = caller.user.role;
+    let holder = caller.scope.role();
     if !holder.may_grant(body.role) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -274,7 +280,7 @@ pub async fn create_api_token(
 }
 
 /// Revokes an API token at once: the next request with it answers 401. Admins revoke any
-/// token; everyone else their own.
+/// token; everyone else their own; an API token only itself.
 #[utoipa::path(
     delete,
     path = "/api/v1/api-tokens/{id}",
@@ -284,6 +290,7 @@ pub async fn create_api_token(
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 403, description = "Called with an API token other than this one", body = ErrorBody),
         (status = 404, description = "No such token among those you may revoke", body = ErrorBody),
     )
 )]
@@ -299,6 +306,16 @@ pub async fn revoke_api_token(
             if raw > 0 { Ok(raw) } else { Err(()) }
         },
     )?;
+    // A token revokes only itself: a leaked narrow token must not end its owner's others.
+    if let Credential::ApiToken { id: own, .. } = caller.credential
+        && own != id
+    {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "interactive_session_required",
+            "An API token may revoke only itself; log in to revoke other tokens.",
+        ));
+    }
     let owner = (!caller.is_admin()).then(|| caller.user_id());
     state
         .store

@@ -96,7 +96,7 @@ async fn progress_results_and_cancel_follow_the_worker() {
     }
     assert!(
         api.store
-            .discovery_progress(did, 100, 2, api.now())
+            .discovery_progress(did, 1, 100, 2, api.now())
             .await
             .unwrap()
     );
@@ -142,7 +142,7 @@ async fn progress_results_and_cancel_follow_the_worker() {
     assert_eq!(cancelled["state"], "cancelled");
     assert!(
         !api.store
-            .discovery_progress(did, 200, 2, api.now())
+            .discovery_progress(did, 1, 200, 2, api.now())
             .await
             .unwrap(),
         "the worker learns the scan was cancelled"

@@ -636,6 +636,13 @@ async fn filters_narrow_reports_and_bad_ones_are_refused() {
             "{bad}: {body}"
         );
     }
+    // Elsewhere a key given twice is still an error, not a silently joined value.
+    let (status, body) = api.get(&fleet.admin, "/api/v1/audit?actor=a&actor=b").await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        "{body}"
+    );
     assert_eq!(
         downloads(&api).await.len(),
         5,

@@ -335,9 +335,8 @@ async fn a_disabled_or_deleted_owner_s_tokens_stop_at_once() {
     api.stop().await;
 }
 
-#[tokio::test]
-async fn tokens_manage_no_credentials_and_users_see_only_their_own() {
-    let api = Api::start().await;
+async fn manage_no_credentials_and_see_only_their_own(backend: Backend) {
+    let api = Api::start_on(backend).await;
     let fleet = api.fleet().await;
     let (a_token, a_id) = mint(&api, &fleet.op_a, json!({"name": "a", "role": "operator"})).await;
     let (_, b_id) = mint(&api, &fleet.op_b, json!({"name": "b", "role": "operator"})).await;
@@ -354,6 +353,8 @@ async fn tokens_manage_no_credentials_and_users_see_only_their_own() {
         ),
         ("/api/v1/auth/recovery-codes", json!({})),
         ("/api/v1/auth/mfa/totp/setup", json!({})),
+        // The stream is opened from the ticket alone, which would lose the token's reach.
+        ("/api/v1/ws/ticket", json!({})),
     ] {
         let (status, reply) = api.post(&a_token, path, body).await;
         assert_eq!(
@@ -429,5 +430,74 @@ async fn tokens_manage_no_credentials_and_users_see_only_their_own() {
         (status, code(&body)),
         (StatusCode::UNAUTHORIZED, "invalid_token")
     );
+    api.stop().await;
+}
+
+#[tokio::test]
+async fn tokens_manage_no_credentials_and_users_see_only_their_own() {
+    manage_no_credentials_and_see_only_their_own(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn tokens_manage_no_credentials_and_users_see_only_their_own_on_postgres() {
+    manage_no_credentials_and_see_only_their_own(Backend::Postgres).await;
+}
+
+#[tokio::test]
+async fn an_admin_token_manages_nobody_s_credentials_and_a_token_revokes_only_itself() {
+    let api = Api::start().await;
+    let fleet = api.fleet().await;
+    let (admin_token, admin_id) =
+        mint(&api, &fleet.admin, json!({"name": "ci", "role": "admin"})).await;
+    let (reader, reader_id) = mint(
+        &api,
+        &fleet.admin,
+        json!({"name": "reader", "role": "auditor"}),
+    )
+    .await;
+    let op = fleet.op_a_user.id.get();
+
+    // Making accounts and resetting others' credentials needs a person, not a token: a token
+    // could otherwise make an account, enrol it and mint tokens from its session.
+    for (path, body) in [
+        (
+            "/api/v1/users".to_owned(),
+            json!({"username": "bot", "role": "admin"}),
+        ),
+        (format!("/api/v1/users/{op}/password/reset"), json!({})),
+        (format!("/api/v1/users/{op}/mfa/reset"), json!({})),
+    ] {
+        let (status, reply) = api.post(&admin_token, &path, body).await;
+        assert_eq!(
+            (status, code(&reply)),
+            (StatusCode::FORBIDDEN, "interactive_session_required"),
+            "{path}: {reply}"
+        );
+    }
+    // Other admin work goes on.
+    let (status, _) = api
+        .post(&admin_token, "/api/v1/groups", json!({"name": "ops"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // A leaked narrow token cannot end its owner's other tokens.
+    let (status, reply) = api
+        .delete(&reader, &format!("/api/v1/api-tokens/{admin_id}"))
+        .await;
+    assert_eq!(
+        (status, code(&reply)),
+        (StatusCode::FORBIDDEN, "interactive_session_required")
+    );
+    assert_eq!(
+        api.get(&admin_token, "/api/v1/hosts").await.0,
+        StatusCode::OK
+    );
+    // It sees itself for what it is.
+    let (_, me) = api.get(&reader, "/api/v1/auth/me").await;
+    assert_eq!(me["role"], "auditor");
+    let (status, _) = api
+        .delete(&reader, &format!("/api/v1/api-tokens/{reader_id}"))
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
     api.stop().await;
 }

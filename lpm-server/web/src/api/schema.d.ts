@@ -31,7 +31,7 @@ export interface paths {
         post?: never;
         /**
          * Revokes an API token at once: the next request with it answers 401. Admins revoke any
-         *     token; everyone else their own.
+         *     token; everyone else their own; an API token only itself.
          */
         delete: operations["revoke_api_token"];
         options?: never;
@@ -2604,7 +2604,7 @@ export interface components {
              * @description Unused recovery codes left.
              */
             recovery_codes_left: number;
-            /** @description Role. */
+            /** @description The role this request acts with: the account's, or an API token's, which may be less. */
             role: components["schemas"]["Role"];
             /** @description Login name. */
             username: string;
@@ -3924,7 +3924,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The role or groups exceed yours; or called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            /** @description The role or groups exceed yours; or called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3983,6 +3983,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token other than this one */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4456,7 +4465,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            /** @description Called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4521,7 +4530,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            /** @description Called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4650,7 +4659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            /** @description Called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4715,7 +4724,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            /** @description Called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4842,7 +4851,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            /** @description Called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4909,7 +4918,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            /** @description Called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8411,7 +8420,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`); or called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8701,7 +8710,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`); or called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8760,7 +8769,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`); or called with an API token: only an interactive login may do this (`interactive_session_required`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9144,6 +9153,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may do this (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,7 +40,7 @@ pub struct MeView {
     pub id: i64,
     /// Login name.
     pub username: String,
-    /// Role.
+    /// The role this request acts with: the account's, or an API token's, which may be less.
     pub role: Role,
     /// Ids of the groups they belong to.
     pub groups: Vec<i64>,
@@ -106,7 +106,7 @@ pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json
     Ok(Json(MeView {
         id: creds.user.id.get(),
         username: creds.user.username.as_str().to_owned(),
-        role: creds.user.role,
+        role: caller.scope.role(),
         groups: creds.user.groups.iter().map(|g| g.get()).collect(),
         methods,
         mfa_enrolled_at: creds.mfa_enrolled_at,
