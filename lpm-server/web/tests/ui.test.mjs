@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, test } from "node:test";
-import { launchBrowser, screenshot, startDemo, totp } from "./harness.mjs";
+import { before, describe, test } from "node:test";
+import { demoInBrowser, screenshot, stepsOn, totp } from "./harness.mjs";
 
 const AGENTS = 6;
 /** Long enough for a debug build on a busy two-core machine; a functional wait, not a timing test. */
@@ -13,41 +13,12 @@ const LONG = 90_000;
 
 describe("the web UI against lpm-server demo", () => {
   let demo;
-  let browser;
-  let context;
   let page;
-  const problems = [];
+  let problems;
+  const suite = demoInBrowser({ agents: AGENTS });
+  before(() => ({ demo, page, problems } = suite));
 
-  before(async () => {
-    demo = await startDemo({ agents: AGENTS });
-    ({ browser, context } = await launchBrowser());
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    // Any script error or blocked resource (CSP) on any page fails the run at the end.
-    page.on("console", (message) => {
-      // HTTP errors are the pages' business (they show them); anything else is a bug.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
-        problems.push(`console: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await demo?.stop();
-  });
-
-  /** A test that leaves a screenshot of the page as it was when it failed. */
-  function step(name, body) {
-    test(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        await screenshot(page, `failed-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => {});
-        throw error;
-      }
-    });
-  }
+  const step = stepsOn(() => page);
 
   async function visit(path, heading) {
     await page.goto(demo.url + path);
