@@ -138,42 +138,46 @@ function RunDetail({ id, onChange }: { id: number; onChange: () => void }) {
       </DataState>
       <DataState state={results} what="Loading results" isEmpty={(d) => d.items.length === 0}
         empty={<p className="muted">{active ? "No agent found yet." : "No agent answered in this range."}</p>}>
-        {(d) => (
-          <>
-            <div className="table-wrap">
-              <table aria-label="Agents found">
-                <thead><tr><th scope="col"><span className="sr-only">Register</span></th><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Agent</th><th scope="col">Registered</th></tr></thead>
-                <tbody>
-                  {d.items.map((a) => (
-                    <tr key={a.id}>
-                      <td>{a.registered_host_id === null || a.registered_host_id === undefined ? (
-                        <input type="checkbox" aria-label={`Register ${a.fqdn ?? a.ip}`} checked={chosen.includes(a.id)}
-                          onChange={(e) => setChosen(e.target.checked ? [...chosen, a.id] : chosen.filter((x) => x !== a.id))} />
-                      ) : null}</td>
-                      <td>{a.ip}:{a.port}</td>
-                      <td>{a.fqdn ?? "—"}</td>
-                      <td>{a.agent_version ?? "—"}</td>
-                      <td>{a.registered_host_id ? <Link to={`/hosts/${a.registered_host_id}`}>host #{a.registered_host_id}</Link> : "no"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <div className="row" style={{ marginTop: 12 }}>
-              <button type="button" onClick={() => setChosen(d.items.filter((a) => !a.registered_host_id).map((a) => a.id))}>Select all new</button>
-              <label className="field" style={{ margin: 0 }}>
-                <span className="sr-only">Group for the new hosts</span>
-                <select value={group} onChange={(e) => setGroup(e.target.value)}>
-                  <option value="">No group</option>
-                  {(groups.data ?? []).map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
-                </select>
-              </label>
-              <button type="button" className="primary" disabled={chosen.length === 0} onClick={() => void register()}>
-                Register {chosen.length ? plural(chosen.length, "host") : "selected"}
-              </button>
-            </div>
-          </>
-        )}
+        {(d) => {
+          const fresh = d.items.filter((a) => !a.registered_host_id);
+          return (
+            <>
+              <div className="table-wrap">
+                <table aria-label="Agents found">
+                  <thead><tr><th scope="col"><span className="sr-only">Register</span></th><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Agent</th><th scope="col">Registered</th></tr></thead>
+                  <tbody>
+                    {d.items.map((a) => (
+                      <tr key={a.id}>
+                        <td>{a.registered_host_id === null || a.registered_host_id === undefined ? (
+                          <input type="checkbox" aria-label={`Register ${a.fqdn ?? a.ip}`} checked={chosen.includes(a.id)}
+                            onChange={(e) => setChosen(e.target.checked ? [...chosen, a.id] : chosen.filter((x) => x !== a.id))} />
+                        ) : null}</td>
+                        <td>{a.ip}:{a.port}</td>
+                        <td>{a.fqdn ?? "—"}</td>
+                        <td>{a.agent_version ?? "—"}</td>
+                        <td>{a.registered_host_id ? <>yes, <Link to={`/hosts/${a.registered_host_id}`}>host #{a.registered_host_id}</Link></> : "no"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {fresh.length === 0 && !active && <p className="small muted" style={{ marginTop: 8 }}>Every agent found is a host already.</p>}
+              <div className="row" style={{ marginTop: 12 }}>
+                <button type="button" disabled={fresh.length === 0} onClick={() => setChosen(fresh.map((a) => a.id))}>Select all new</button>
+                <label className="field" style={{ margin: 0 }}>
+                  <span className="sr-only">Group for the new hosts</span>
+                  <select value={group} onChange={(e) => setGroup(e.target.value)}>
+                    <option value="">No group</option>
+                    {(groups.data ?? []).map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+                  </select>
+                </label>
+                <button type="button" className="primary" disabled={chosen.length === 0} onClick={() => void register()}>
+                  Register {chosen.length ? plural(chosen.length, "host") : "selected"}
+                </button>
+              </div>
+            </>
+          );
+        }}
       </DataState>
     </section>
   );
