@@ -56,9 +56,21 @@ pub enum Role {
     Admin,
     /// Acts only on hosts in their groups and on ungrouped hosts.
     Operator,
+    /// Reads everything an admin can read (settings with secrets left out) and changes
+    /// nothing: for compliance officers and read-only automation.
+    Auditor,
 }
 
-word_enum!(Role, "role", { Admin => "admin", Operator => "operator" });
+word_enum!(Role, "role", { Admin => "admin", Operator => "operator", Auditor => "auditor" });
+
+impl Role {
+    /// Whether a user holding `self` may hand `other` to a credential they create (an API
+    /// token): an admin any role, everyone else only their own. An operator may not make an
+    /// auditor, which reads beyond the operator's groups.
+    pub fn may_grant(self, other: Role) -> bool {
+        self == Role::Admin || self == other
+    }
+}
 
 /// A host's health as the manager last saw it.
 ///

@@ -1,9 +1,12 @@
 //! Authorization as values: a [`Scope`] computed once per request, and proofs the store requires.
 //!
 //! SDD §7.2: an admin reaches every host; an operator reaches the hosts in their groups and
-//! every ungrouped host. Store methods that read or write host-scoped data take a `&Scope`, so
-//! an out-of-scope row is never loaded; admin-only operations take an [`AdminProof`], which only
-//! [`Scope::require_admin`] makes. Skipping the check does not compile.
+//! every ungrouped host; an auditor reads every host and changes nothing. Store methods that
+//! read or write host-scoped data take a `&Scope`, so an out-of-scope row is never loaded;
+//! admin-only operations take an [`AdminProof`], which only [`Scope::require_admin`] makes, and
+//! admin-only reads a [`ReadAllProof`] ([`Scope::require_read_all`]: admins and auditors).
+//! Skipping the check does not compile. An API token acts with a scope no wider than its
+//! owner's ([`Scope::for_api_token`]).
 
 use std::collections::BTreeSet;
 
@@ -22,6 +25,18 @@ pub enum AccessError {
     /// The action needs the admin role (HTTP 403).
     #[error("this action needs the admin role")]
     AdminRequired,
+    /// The read needs the admin or auditor role (HTTP 403).
+    #[error("this needs the admin or auditor role")]
+    ReadAllRequired,
+    /// An API token's role is more than its owner now holds (they were demoted): it no
+    /// longer works.
+    #[error("the token's role {token} is more than its owner's role {owner}")]
+    TokenExceedsOwner {
+        /// The token's role.
+        token: Role,
+        /// The owner's role now.
+        owner: Role,
+    },
     /// The host is outside the caller's scope. Deliberately indistinguishable from a host that
     /// does not exist (HTTP 404).
     #[error("no host with id {0} in any group you can access")]
@@ -54,12 +69,54 @@ impl Scope {
             return Err(AccessError::Disabled);
         }
         let hosts = match user.role {
-            Role::Admin => HostFilter::All,
+            Role::Admin | Role::Auditor => HostFilter::All,
             Role::Operator => HostFilter::GroupsAndUngrouped(user.groups.iter().copied().collect()),
         };
         Ok(Self {
             actor: Some(user.id),
             role: user.role,
+            hosts,
+        })
+    }
+
+    /// The scope of an API token of `user` with `role`, limited to `groups` when the token
+    /// names some (operator tokens only). Computed at every use from the owner as they are
+    /// now, so the token never reaches more than its owner: a token whose role the owner no
+    /// longer may grant stops working, and an operator token loses a group its owner leaves.
+    /// An operator token without groups follows its owner's groups; with groups, it reaches
+    /// those of them its owner still holds (any of them, for an admin owner), plus ungrouped
+    /// hosts as every operator does.
+    pub fn for_api_token(
+        user: &User,
+        role: Role,
+        groups: Option<&[GroupId]>,
+    ) -> Result<Self, AccessError> {
+        let owner = Self::for_user(user)?;
+        if !user.role.may_grant(role) {
+            return Err(AccessError::TokenExceedsOwner {
+                token: role,
+                owner: user.role,
+            });
+        }
+        let hosts = match role {
+            Role::Admin | Role::Auditor => HostFilter::All,
+            Role::Operator => {
+                let owner_groups: BTreeSet<GroupId> = user.groups.iter().copied().collect();
+                let groups = match groups {
+                    None => owner_groups,
+                    Some(named) if user.role == Role::Admin => named.iter().copied().collect(),
+                    Some(named) => named
+                        .iter()
+                        .copied()
+                        .filter(|g| owner_groups.contains(g))
+                        .collect(),
+                };
+                HostFilter::GroupsAndUngrouped(groups)
+            }
+        };
+        Ok(Self {
+            actor: owner.actor,
+            role,
             hosts,
         })
     }
@@ -123,8 +180,35 @@ impl Scope {
     pub fn require_admin(&self) -> Result<AdminProof, AccessError> {
         match self.role {
             Role::Admin => Ok(AdminProof { actor: self.actor }),
-            Role::Operator => Err(AccessError::AdminRequired),
+            Role::Operator | Role::Auditor => Err(AccessError::AdminRequired),
         }
+    }
+
+    /// Proof that the caller may read what only admins read (users, settings, the audit
+    /// log, certificates, discovery): admins and auditors.
+    pub fn require_read_all(&self) -> Result<ReadAllProof, AccessError> {
+        match self.role {
+            Role::Admin | Role::Auditor => Ok(ReadAllProof { _private: () }),
+            Role::Operator => Err(AccessError::ReadAllRequired),
+        }
+    }
+
+    /// Whether this scope may change anything at all (an auditor's may not).
+    pub fn may_change(&self) -> bool {
+        self.role != Role::Auditor
+    }
+}
+
+/// Proof that the caller may read everything an admin reads; store methods for admin-only
+/// reads take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadAllProof {
+    _private: (),
+}
+
+impl From<AdminProof> for ReadAllProof {
+    fn from(_: AdminProof) -> Self {
+        Self { _private: () }
     }
 }
 
@@ -208,6 +292,66 @@ mod tests {
     fn disabled_users_get_no_scope() {
         assert_eq!(
             Scope::for_user(&user(Role::Admin, &[], true)),
+            Err(AccessError::Disabled)
+        );
+    }
+
+    #[test]
+    fn auditors_read_everything_and_may_change_nothing() {
+        let Ok(s) = Scope::for_user(&user(Role::Auditor, &[], false)) else {
+            panic!("scope")
+        };
+        assert!(s.reaches(&gids(&[7])));
+        assert!(s.require_read_all().is_ok());
+        assert_eq!(s.require_admin(), Err(AccessError::AdminRequired));
+        assert!(!s.may_change());
+        let Ok(op) = Scope::for_user(&user(Role::Operator, &[1], false)) else {
+            panic!("scope")
+        };
+        assert_eq!(op.require_read_all(), Err(AccessError::ReadAllRequired));
+        assert!(op.may_change());
+    }
+
+    #[test]
+    fn a_token_never_reaches_more_than_its_owner() {
+        let operator = user(Role::Operator, &[1, 2], false);
+        // Only the operator's own role, and only the named groups the owner still holds.
+        for role in [Role::Admin, Role::Auditor] {
+            assert_eq!(
+                Scope::for_api_token(&operator, role, None),
+                Err(AccessError::TokenExceedsOwner {
+                    token: role,
+                    owner: Role::Operator
+                })
+            );
+        }
+        let Ok(narrow) = Scope::for_api_token(&operator, Role::Operator, Some(&gids(&[2, 3])))
+        else {
+            panic!("scope")
+        };
+        assert!(narrow.reaches(&gids(&[2])));
+        assert!(!narrow.reaches(&gids(&[1])), "not named on the token");
+        assert!(!narrow.reaches(&gids(&[3])), "named but not the owner's");
+        let Ok(follows) = Scope::for_api_token(&operator, Role::Operator, None) else {
+            panic!("scope")
+        };
+        assert!(follows.reaches(&gids(&[1])) && follows.reaches(&gids(&[2])));
+
+        // An admin's operator token reaches exactly the groups it names.
+        let admin = user(Role::Admin, &[], false);
+        let Ok(scoped) = Scope::for_api_token(&admin, Role::Operator, Some(&gids(&[3]))) else {
+            panic!("scope")
+        };
+        assert!(scoped.reaches(&gids(&[3])) && !scoped.reaches(&gids(&[4])));
+        assert_eq!(scoped.require_admin(), Err(AccessError::AdminRequired));
+        let Ok(auditor) = Scope::for_api_token(&admin, Role::Auditor, None) else {
+            panic!("scope")
+        };
+        assert!(!auditor.may_change() && auditor.require_read_all().is_ok());
+
+        // A disabled owner's tokens do nothing.
+        assert_eq!(
+            Scope::for_api_token(&user(Role::Admin, &[], true), Role::Admin, None),
             Err(AccessError::Disabled)
         );
     }

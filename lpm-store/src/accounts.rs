@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use lpm_core::ids::{GroupId, HostId, UserId};
 use lpm_core::model::{Group, Name, Role, User, Username};
-use lpm_core::rbac::{AdminProof, HostFilter, Scope};
+use lpm_core::rbac::{AdminProof, HostFilter, ReadAllProof, Scope};
 use serde::Serialize;
 
 use crate::audit::append;
@@ -253,7 +253,7 @@ impl Store {
     /// A page of users in the query's order.
     pub async fn list_users(
         &self,
-        _admin: &AdminProof,
+        _reader: &ReadAllProof,
         query: &UserQuery,
         page: PageRequest,
     ) -> Result<Page<UserSummary>, StoreError> {
@@ -293,7 +293,7 @@ impl Store {
     /// One user with the state of their credentials.
     pub async fn get_user_summary(
         &self,
-        _admin: &AdminProof,
+        _reader: &ReadAllProof,
         id: UserId,
     ) -> Result<UserSummary, StoreError> {
         let sql = format!(

@@ -30,6 +30,7 @@ pub mod retention;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tokens;
 pub mod windows;
 
 pub use actor::Actor;

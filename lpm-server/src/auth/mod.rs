@@ -43,7 +43,7 @@ pub use password::{
 };
 pub use secrecy::{ExposeSecret, SecretString};
 pub use secrets::{
-    hash_token, new_recovery_codes, new_refresh_token, new_ws_ticket, normalize_recovery_code,
-    recovery_code_hash,
+    API_TOKEN_PREFIX, hash_token, new_api_token, new_recovery_codes, new_refresh_token,
+    new_ws_ticket, normalize_recovery_code, recovery_code_hash,
 };
 pub use throttle::{Throttle, ThrottleConfig};

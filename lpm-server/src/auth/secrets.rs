@@ -24,6 +24,9 @@ use super::AuthError;
 
 /// Prefix of refresh tokens, so a leaked one is recognisable (secret scanners, logs).
 pub const REFRESH_TOKEN_PREFIX: &str = "lpmr_";
+/// Prefix of API tokens: secret scanners (GitHub's, gitleaks, trufflehog) can be taught
+/// `lpm_[A-Za-z0-9_-]{43}`.
+pub const API_TOKEN_PREFIX: &str = "lpm_";
 /// Prefix of WebSocket tickets.
 pub const WS_TICKET_PREFIX: &str = "lpmw_";
 /// How many recovery codes a user gets.
@@ -78,6 +81,12 @@ pub fn hash_token(token: &str) -> String {
 /// Hand the token to the client once; give the store only the hash.
 pub fn new_refresh_token() -> Result<(SecretString, String), AuthError> {
     prefixed_token(REFRESH_TOKEN_PREFIX)
+}
+
+/// A new API token (`lpm_` + 256 random bits, base64url) and its [`hash_token`] hash. Hand
+/// the token to its creator once; give the store only the hash.
+pub fn new_api_token() -> Result<(SecretString, String), AuthError> {
+    prefixed_token(API_TOKEN_PREFIX)
 }
 
 /// A new WebSocket ticket (`lpmw_` + 256 random bits) and its hash, for

@@ -122,6 +122,7 @@ async fn create(
     let role = match role {
         crate::cli::RoleArg::Admin => Role::Admin,
         crate::cli::RoleArg::Operator => Role::Operator,
+        crate::cli::RoleArg::Auditor => Role::Auditor,
     };
     let store = open_store(config).await?;
     let actor = Actor {

@@ -170,6 +170,8 @@ pub enum RoleArg {
     Admin,
     /// Hosts in their groups and ungrouped hosts.
     Operator,
+    /// Reads everything, changes nothing.
+    Auditor,
 }
 
 /// `lpm-server serve|worker|all-in-one ...`.

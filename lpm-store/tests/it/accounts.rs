@@ -31,7 +31,7 @@ async fn users_are_listed_changed_and_disabled(t: TestStore) {
     let (_bob, _) = operator(s, "bob", &[]).await;
 
     let all = s
-        .list_users(&admin, &UserQuery::default(), PageRequest::default())
+        .list_users(&admin.into(), &UserQuery::default(), PageRequest::default())
         .await
         .unwrap();
     let names: Vec<&str> = all.items.iter().map(|u| u.user.username.as_str()).collect();
@@ -42,7 +42,7 @@ async fn users_are_listed_changed_and_disabled(t: TestStore) {
         ..Default::default()
     };
     let found = s
-        .list_users(&admin, &ops, PageRequest::default())
+        .list_users(&admin.into(), &ops, PageRequest::default())
         .await
         .unwrap();
     assert_eq!(
@@ -83,7 +83,7 @@ async fn users_are_listed_changed_and_disabled(t: TestStore) {
         ..Default::default()
     };
     assert_eq!(
-        s.list_users(&admin, &disabled, PageRequest::default())
+        s.list_users(&admin.into(), &disabled, PageRequest::default())
             .await
             .unwrap()
             .total,
@@ -192,11 +192,11 @@ async fn summaries_show_credential_state_never_secrets(t: TestStore) {
     assert_eq!(carol.groups, vec![g], "a group named twice is joined once");
     let (dave, _) = operator(s, "dave", &[]).await;
 
-    let fresh = s.get_user_summary(&admin, carol.id).await.unwrap();
+    let fresh = s.get_user_summary(&admin.into(), carol.id).await.unwrap();
     assert!(fresh.password_set && !fresh.totp && fresh.mfa_enrolled_at.is_none());
     assert_eq!((fresh.last_login_at, fresh.locked_until), (None, None));
     assert!(
-        !s.get_user_summary(&admin, dave.id)
+        !s.get_user_summary(&admin.into(), dave.id)
             .await
             .unwrap()
             .password_set
@@ -226,7 +226,7 @@ async fn summaries_show_credential_state_never_secrets(t: TestStore) {
         .record_login_failure(carol.id, &policy, &who, login)
         .await
         .unwrap();
-    let summary = s.get_user_summary(&admin, carol.id).await.unwrap();
+    let summary = s.get_user_summary(&admin.into(), carol.id).await.unwrap();
     assert!(summary.totp);
     assert_eq!(summary.mfa_enrolled_at, Some(t0()));
     assert_eq!(
@@ -250,7 +250,7 @@ async fn summaries_show_credential_state_never_secrets(t: TestStore) {
             ..UserQuery::default()
         };
         let page = s
-            .list_users(&admin, &query, PageRequest::default())
+            .list_users(&admin.into(), &query, PageRequest::default())
             .await
             .unwrap();
         let names: Vec<&str> = page
@@ -265,7 +265,11 @@ async fn summaries_show_credential_state_never_secrets(t: TestStore) {
         ..UserQuery::default()
     };
     let page = s
-        .list_users(&admin, &by_name_desc, PageRequest::new(1, 1).unwrap())
+        .list_users(
+            &admin.into(),
+            &by_name_desc,
+            PageRequest::new(1, 1).unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -286,7 +290,7 @@ async fn summaries_show_credential_state_never_secrets(t: TestStore) {
         .await
         .unwrap();
     assert_eq!(
-        s.get_user_summary(&admin, carol.id)
+        s.get_user_summary(&admin.into(), carol.id)
             .await
             .unwrap()
             .locked_until,

@@ -169,7 +169,7 @@ pub struct VerifyView {
     responses(
         (status = 200, description = "A page of audit rows", body = Paged<AuditRecordView>),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
         (status = 422, description = "A bad filter or page", body = ErrorBody),
     )
 )]
@@ -179,7 +179,7 @@ pub async fn list_audit(
     ApiQuery(paging): ApiQuery<PageParams>,
     ApiQuery(filters): ApiQuery<AuditFilters>,
 ) -> ApiResult<Json<Paged<AuditRecordView>>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     let sort = match filters.sort.as_deref() {
         None => None,
         raw => Some(parse_sort(raw, "id, time", |field| match field {
@@ -216,7 +216,7 @@ pub async fn list_audit(
         (status = 200, description = "The outcome; `ok: false` names the first broken row", body = VerifyView),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
         (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
         (status = 422, description = "A bound below 1, or `from_id` after `to_id`", body = ErrorBody),
     )
@@ -226,7 +226,7 @@ pub async fn verify_audit(
     caller: Caller,
     ApiJson(request): ApiJson<VerifyRequest>,
 ) -> ApiResult<Json<VerifyView>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     for (field, bound) in [("from_id", request.from_id), ("to_id", request.to_id)] {
         if bound.is_some_and(|b| b < 1) {
             return Err(ApiError::invalid_field(field, "rows are numbered from 1"));

@@ -1,5 +1,13 @@
-//! Who is calling: the `Caller` extractor turns `Authorization: Bearer <token>` into the user, their
-//! RBAC scope and the audit actor, or answers 401.
+//! Who is calling: the `Caller` extractor turns `Authorization: Bearer <token>` (an access token
+//! from an interactive login, or an `lpm_` API token) into the user, their RBAC scope and the
+//! audit actor, or answers 401.
+//!
+//! Two rules are enforced here, for every operation at once, before the handler runs: an
+//! auditor changes nothing (every operation but a GET answers 403 `read_only`, except the few in
+//! [`NON_GET_POLICIES`] that change nothing or only the caller's own credentials), and an API
+//! token cannot manage credentials (403 `interactive_session_required` where the table says so).
+//! The OpenAPI document carries the same table as `x-lpm-auditor-allowed` and
+//! `x-lpm-api-token-allowed` on those operations.
 //!
 //! The user row is cached for [`SessionCache::TTL`] so that reads do not cost a database round
 //! trip each; every change this process makes to a user, a group membership or a session calls
@@ -11,16 +19,17 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use chrono::{DateTime, Utc};
 use lpm_core::ids::UserId;
 use lpm_core::model::{Role, User};
-use lpm_core::rbac::{AdminProof, Scope};
+use lpm_core::rbac::{AccessError, AdminProof, ReadAllProof, Scope};
 use lpm_store::Actor;
+use lpm_store::tokens::ApiToken;
 
-use crate::auth::{AccessClaims, Amr, AuthError};
+use crate::auth::{API_TOKEN_PREFIX, AccessClaims, Amr, AuthError, hash_token};
 use crate::http::{ApiError, ApiResult, AppState};
 
 /// The authenticated caller of a request.
@@ -48,6 +57,61 @@ pub enum Credential {
         /// The token's id.
         jti: String,
     },
+    /// An API token.
+    ApiToken {
+        /// The token's id.
+        id: i64,
+        /// Its name.
+        name: String,
+    },
+}
+
+/// Who may call an operation that is not a GET, where that differs from the rule (auditors
+/// may not; API tokens may).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NonGetPolicy {
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The route, as the OpenAPI document writes it.
+    pub path: &'static str,
+    /// An auditor may call it: it changes nothing, or only the caller's own credentials.
+    pub auditor: bool,
+    /// An API token may call it (`false`: it manages credentials, which needs a person who
+    /// passed MFA).
+    pub api_token: bool,
+}
+
+const fn policy(method: &'static str, path: &'static str, api_token: bool) -> NonGetPolicy {
+    NonGetPolicy {
+        method,
+        path,
+        auditor: true,
+        api_token,
+    }
+}
+
+/// The operations other than GETs that an auditor may call. Verifying the audit chain and a
+/// ticket for the live job stream are reads; the rest touch only the caller's own password,
+/// second factors and API tokens, which only an interactive session may manage (an API token
+/// may revoke a token, itself included, but never make one).
+pub const NON_GET_POLICIES: &[NonGetPolicy] = &[
+    policy("POST", "/api/v1/audit/verify", true),
+    policy("POST", "/api/v1/ws/ticket", true),
+    policy("POST", "/api/v1/auth/password", false),
+    policy("POST", "/api/v1/auth/recovery-codes", false),
+    policy("POST", "/api/v1/auth/mfa/totp/setup", false),
+    policy("POST", "/api/v1/auth/mfa/totp/confirm", false),
+    policy("POST", "/api/v1/auth/mfa/webauthn/register/start", false),
+    policy("POST", "/api/v1/auth/mfa/webauthn/register/finish", false),
+    policy("POST", "/api/v1/api-tokens", false),
+    policy("DELETE", "/api/v1/api-tokens/{id}", true),
+];
+
+/// The policy of a non-GET operation named in [`NON_GET_POLICIES`].
+pub fn non_get_policy(method: &Method, path: &str) -> Option<&'static NonGetPolicy> {
+    NON_GET_POLICIES
+        .iter()
+        .find(|p| p.method == method.as_str() && p.path == path)
 }
 
 impl Caller {
@@ -67,9 +131,26 @@ impl Caller {
         })
     }
 
-    /// Whether the caller is an admin.
+    /// Proof that the caller may read what only admins read (admins and auditors), or 403
+    /// `admin_required`.
+    pub fn require_read_all(&self) -> ApiResult<ReadAllProof> {
+        self.scope.require_read_all().map_err(|_| {
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "admin_required",
+                "Only an admin or an auditor may see this.",
+            )
+        })
+    }
+
+    /// Whether the caller acts as an admin (an API token may act with less than its owner).
     pub fn is_admin(&self) -> bool {
-        self.user.role == Role::Admin
+        self.scope.role() == Role::Admin
+    }
+
+    /// Whether the caller came with an API token rather than an interactive login.
+    pub fn is_api_token(&self) -> bool {
+        matches!(self.credential, Credential::ApiToken { .. })
     }
 }
 
@@ -114,50 +195,163 @@ impl FromRequestParts<AppState> for Caller {
         let token = bearer_token(parts).ok_or_else(|| {
             unauthorized(
                 "unauthorized",
-                "Send an access token as `Authorization: Bearer <token>`.",
+                "Send an access token or an API token as `Authorization: Bearer <token>`.",
             )
         })?;
-        let now = state.clock.now();
-        let claims = verify_access(state, token, now).await?;
-        let user_id = claims.user_id().map_err(|e| token_error(&e))?;
-        let session = state.auth.sessions.get(&state.store, user_id).await?;
-        let Some(session) = session else {
-            return Err(unauthorized("invalid_token", "The user no longer exists."));
+        let caller = if token.starts_with(API_TOKEN_PREFIX) {
+            api_token_caller(parts, state, token).await?
+        } else {
+            access_token_caller(parts, state, token).await?
         };
-        if session.user.disabled {
-            return Err(unauthorized(
-                "account_disabled",
-                "This account is disabled; ask an admin.",
-            ));
-        }
-        if session
-            .revoked_at
-            .is_some_and(|at| claims.iat <= at.timestamp())
-        {
-            return Err(unauthorized(
-                "session_revoked",
-                "Your sessions were revoked; log in again.",
-            ));
-        }
-        let scope = Scope::for_user(&session.user)
-            .map_err(|_| unauthorized("account_disabled", "This account is disabled."))?;
-        let ip = client_ip(parts);
-        let actor = Actor::user(
-            session.user.id,
-            session.user.username.as_str(),
-            Some(ip.to_string()),
-        );
-        Ok(Caller {
-            user: session.user.clone(),
-            scope,
-            actor,
-            ip,
-            credential: Credential::AccessToken {
-                amr: claims.amr,
-                jti: claims.jti,
-            },
-        })
+        enforce_non_get_policy(parts, &caller)?;
+        Ok(caller)
     }
+}
+
+/// An auditor changes nothing; an API token manages no credentials.
+fn enforce_non_get_policy(parts: &Parts, caller: &Caller) -> ApiResult<()> {
+    if parts.method == Method::GET || parts.method == Method::HEAD {
+        return Ok(());
+    }
+    let path = parts
+        .extensions
+        .get::<MatchedPath>()
+        .map_or(parts.uri.path(), MatchedPath::as_str);
+    let policy = non_get_policy(&parts.method, path);
+    if !caller.scope.may_change() && !policy.is_some_and(|p| p.auditor) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "read_only",
+            "An auditor can read but not change anything.",
+        ));
+    }
+    if caller.is_api_token() && policy.is_some_and(|p| !p.api_token) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "interactive_session_required",
+            "API tokens cannot manage credentials; log in (with your second factor) to do this.",
+        ));
+    }
+    Ok(())
+}
+
+async fn access_token_caller(parts: &Parts, state: &AppState, token: &str) -> ApiResult<Caller> {
+    let now = state.clock.now();
+    let claims = verify_access(state, token, now).await?;
+    let user_id = claims.user_id().map_err(|e| token_error(&e))?;
+    let session = live_session(state, user_id).await?;
+    if session
+        .revoked_at
+        .is_some_and(|at| claims.iat <= at.timestamp())
+    {
+        return Err(unauthorized(
+            "session_revoked",
+            "Your sessions were revoked; log in again.",
+        ));
+    }
+    let scope = Scope::for_user(&session.user)
+        .map_err(|_| unauthorized("account_disabled", "This account is disabled."))?;
+    let ip = client_ip(parts);
+    let actor = Actor::user(
+        session.user.id,
+        session.user.username.as_str(),
+        Some(ip.to_string()),
+    );
+    Ok(Caller {
+        user: session.user.clone(),
+        scope,
+        actor,
+        ip,
+        credential: Credential::AccessToken {
+            amr: claims.amr,
+            jti: claims.jti,
+        },
+    })
+}
+
+/// The user behind a token, who must exist and be enabled.
+async fn live_session(state: &AppState, user: UserId) -> ApiResult<Arc<CachedSession>> {
+    let session = state.auth.sessions.get(&state.store, user).await?;
+    let Some(session) = session else {
+        return Err(unauthorized("invalid_token", "The user no longer exists."));
+    };
+    if session.user.disabled {
+        return Err(unauthorized(
+            "account_disabled",
+            "This account is disabled; ask an admin.",
+        ));
+    }
+    Ok(session)
+}
+
+/// How long a token's last use may go unrecorded when it keeps coming from the same address:
+/// a busy pipeline does not write a row per request.
+const TOKEN_USE_GRANULARITY: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
+
+async fn api_token_caller(parts: &Parts, state: &AppState, token: &str) -> ApiResult<Caller> {
+    let now = state.clock.now();
+    let Some(stored) = state.store.api_token_by_hash(&hash_token(token)).await? else {
+        return Err(unauthorized(
+            "invalid_token",
+            "The API token is not valid: it was revoked, or never issued.",
+        ));
+    };
+    if stored.expired(now) {
+        return Err(unauthorized("token_expired", "The API token has expired."));
+    }
+    let session = live_session(state, stored.owner).await?;
+    let scope = Scope::for_api_token(&session.user, stored.role, stored.groups.as_deref())
+        .map_err(|e| match e {
+            AccessError::TokenExceedsOwner { .. } => unauthorized(
+                "invalid_token",
+                "The API token's role is more than its owner now holds.",
+            ),
+            _ => unauthorized("account_disabled", "This account is disabled."),
+        })?;
+    let ip = client_ip(parts);
+    let actor = Actor::user(
+        session.user.id,
+        &format!(
+            "{} (API token {})",
+            session.user.username.as_str(),
+            stored.id
+        ),
+        Some(ip.to_string()),
+    );
+    record_use(state, &stored, ip, &actor, now).await?;
+    Ok(Caller {
+        user: session.user.clone(),
+        scope,
+        actor,
+        ip,
+        credential: Credential::ApiToken {
+            id: stored.id,
+            name: stored.name,
+        },
+    })
+}
+
+/// Records the use (at most once a minute from the same address; at once, and audited, from a
+/// new one).
+async fn record_use(
+    state: &AppState,
+    token: &ApiToken,
+    ip: IpAddr,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let ip = ip.to_string();
+    let recent = token.last_used_ip.as_deref() == Some(ip.as_str())
+        && token
+            .last_used_at
+            .is_some_and(|at| now - at < TOKEN_USE_GRANULARITY);
+    if !recent {
+        state
+            .store
+            .record_api_token_use(token, &ip, actor, now)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Verifies an access token; on an unknown key, reloads the published keys once (another web

@@ -264,7 +264,7 @@ pub async fn create_discovery(
     responses(
         (status = 200, description = "A page of scans", body = Paged<DiscoveryView>),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
         (status = 422, description = "A bad filter or page", body = ErrorBody),
     )
 )]
@@ -274,7 +274,7 @@ pub async fn list_discoveries(
     ApiQuery(paging): ApiQuery<PageParams>,
     ApiQuery(filters): ApiQuery<DiscoveryFilters>,
 ) -> ApiResult<Json<Paged<DiscoveryView>>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     let oldest_first = match filters.sort.as_deref() {
         None => false,
         raw => {
@@ -315,7 +315,7 @@ pub async fn list_discoveries(
         (status = 200, description = "The scan", body = DiscoveryView),
         (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
         (status = 404, description = "No such scan", body = ErrorBody),
     )
 )]
@@ -324,7 +324,7 @@ pub async fn get_discovery(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DiscoveryView>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     let run = state.store.get_discovery_run(discovery_id(id)?).await?;
     Ok(Json(run.try_into()?))
 }
@@ -382,7 +382,7 @@ pub async fn cancel_discovery(
         (status = 200, description = "A page of results", body = Paged<DiscoveryResultView>),
         (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
         (status = 404, description = "No such scan", body = ErrorBody),
         (status = 422, description = "A bad filter or page", body = ErrorBody),
     )
@@ -394,7 +394,7 @@ pub async fn list_discovery_results(
     ApiQuery(paging): ApiQuery<PageParams>,
     ApiQuery(filters): ApiQuery<ResultFilters>,
 ) -> ApiResult<Json<Paged<DiscoveryResultView>>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     let page = state
         .store
         .list_discovery_results(discovery_id(id)?, filters.registered, paging.request()?)

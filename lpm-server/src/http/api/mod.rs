@@ -40,6 +40,7 @@ pub mod jobs;
 pub mod page;
 pub mod reports;
 pub mod settings;
+pub mod tokens;
 pub mod users;
 pub mod windows;
 pub mod ws;
@@ -55,7 +56,14 @@ pub use page::{PageParams, Paged, parse_sort};
         title = "lpm manager API",
         description = "Patch a fleet of Linux servers safely: hosts, groups, maintenance windows, \
                        jobs, discovery, certificates, reports and the audit log. Every error is \
-                       `{\"error\": {code, message, request_id, details}}`.",
+                       `{\"error\": {code, message, request_id, details}}`. Authenticate with \
+                       `Authorization: Bearer <token>`: an access token from logging in, or an \
+                       API token (`lpm_...`, made with `POST /api/v1/api-tokens`) for scripts. \
+                       An auditor reads everything and changes nothing: every operation but a \
+                       GET answers 403 `read_only` to one, except those marked \
+                       `x-lpm-auditor-allowed: true`. Operations marked \
+                       `x-lpm-api-token-allowed: false` manage credentials and need an \
+                       interactive login.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     modifiers(&BearerAuth),
@@ -63,6 +71,7 @@ pub use page::{PageParams, Paged, parse_sort};
     tags(
         (name = "auth", description = "Log in, second factors, sessions"),
         (name = "users", description = "Accounts, roles and sessions (admin)"),
+        (name = "api-tokens", description = "Tokens for scripts and pipelines"),
         (name = "groups", description = "Host groups and their members"),
         (name = "hosts", description = "Managed hosts, their patches and packages"),
         (name = "windows", description = "Maintenance windows per host"),
@@ -94,6 +103,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::routes())
         .merge(users::routes())
+        .merge(tokens::routes())
         .merge(groups::routes())
         .merge(hosts::routes())
         .merge(windows::routes())
@@ -112,7 +122,88 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = routes().into_openapi();
     share_inlined_schemas(&mut document);
     document_unsupported_media(&mut document);
+    document_non_get_policies(&mut document);
     document
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Marks the operations of [`caller::NON_GET_POLICIES`] with `x-lpm-auditor-allowed` and
+/// `x-lpm-api-token-allowed`, and documents the auditor's 403 on every other authenticated
+/// operation that is not a GET, so clients (and the tests) read the rule from the document.
+fn document_non_get_policies(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::content::ContentBuilder;
+    use utoipa::openapi::extensions::ExtensionsBuilder;
+    use utoipa::openapi::{Ref, RefOr, ResponseBuilder};
+
+    for (path, item) in document.paths.paths.iter_mut() {
+        let operations = [
+            ("POST", &mut item.post),
+            ("PUT", &mut item.put),
+            ("PATCH", &mut item.patch),
+            ("DELETE", &mut item.delete),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else {
+                continue;
+            };
+            // Operations that need no login (`security: [{}]`) have no caller to refuse.
+            let public = operation
+                .security
+                .as_ref()
+                .is_some_and(|s| s.iter().all(|r| r == &Default::default()));
+            if public {
+                continue;
+            }
+            let method = axum::http::Method::from_bytes(method.as_bytes()).ok();
+            let policy = method.and_then(|m| caller::non_get_policy(&m, path));
+            let refusal = match policy {
+                Some(policy) => {
+                    let extensions = ExtensionsBuilder::new()
+                        .add("x-lpm-auditor-allowed", policy.auditor)
+                        .add("x-lpm-api-token-allowed", policy.api_token)
+                        .build();
+                    operation
+                        .extensions
+                        .get_or_insert_with(Default::default)
+                        .merge(extensions);
+                    (!policy.api_token).then_some(
+                        "called with an API token: only an interactive login may manage \
+                         credentials (`interactive_session_required`)",
+                    )
+                }
+                None => Some("the caller is an auditor, who may change nothing (`read_only`)"),
+            };
+            let Some(refusal) = refusal else {
+                continue;
+            };
+            let response = match operation.responses.responses.remove("403") {
+                Some(RefOr::T(mut existing)) => {
+                    existing.description = format!("{}; or {refusal}", existing.description);
+                    existing
+                }
+                _ => ResponseBuilder::new()
+                    .description(capitalized(refusal))
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            };
+            operation
+                .responses
+                .responses
+                .insert("403".into(), RefOr::T(response));
+        }
+    }
 }
 
 /// Every operation that reads a JSON body answers 415 when the body is not sent as JSON

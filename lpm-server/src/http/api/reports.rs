@@ -299,7 +299,7 @@ pub async fn vulnerability_report(
             (PdfDocument = "application/pdf"),
         )),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read the audit log", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
         (status = 422, description = "A bad filter (group, host or severity; a reversed range), or too many rows for JSON or PDF (`report_too_large`)", body = ErrorBody),
     )
 )]
@@ -308,7 +308,7 @@ pub async fn audit_report(
     caller: Caller,
     ApiQuery(params): ApiQuery<ReportParams>,
 ) -> ApiResult<Response> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     for (field, given) in [
         ("group", params.group.is_some()),
         ("host", params.host.is_some()),

@@ -112,14 +112,14 @@ pub struct Argon2View {
     responses(
         (status = 200, description = "Every section", body = SettingsView),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read settings", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
     )
 )]
 pub async fn get_settings(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<SettingsView>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     let store = &state.store;
     Ok(Json(SettingsView {
         polling: load(store).await?,
@@ -141,7 +141,7 @@ pub async fn get_settings(
     responses(
         (status = 200, description = "The section", body = PollingSettings),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read settings", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
     )
 )]
 pub async fn get_polling(
@@ -185,7 +185,7 @@ pub async fn put_polling(
     responses(
         (status = 200, description = "The section", body = ConcurrencySettings),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read settings", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
     )
 )]
 pub async fn get_concurrency(
@@ -228,7 +228,7 @@ pub async fn put_concurrency(
     responses(
         (status = 200, description = "The section", body = SecuritySettings),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read settings", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
     )
 )]
 pub async fn get_security(
@@ -298,7 +298,7 @@ pub async fn put_security(
     responses(
         (status = 200, description = "The section", body = SmtpSettings),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read settings", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
     )
 )]
 pub async fn get_smtp(
@@ -341,7 +341,7 @@ pub async fn put_smtp(
     responses(
         (status = 200, description = "The section", body = SsoSettings),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read settings", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
     )
 )]
 pub async fn get_sso(
@@ -384,14 +384,14 @@ pub async fn put_sso(
     responses(
         (status = 200, description = "The section", body = WebTlsView),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read settings", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
     )
 )]
 pub async fn get_web_tls(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<Json<WebTlsView>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     Ok(Json(web_tls_view(&state).await))
 }
 
@@ -404,11 +404,11 @@ pub async fn get_web_tls(
     responses(
         (status = 200, description = "The section", body = AuthView),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Only an admin may read settings", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
     )
 )]
 pub async fn get_auth(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<AuthView>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     Ok(Json(auth_view(&state).await?))
 }
 
@@ -426,7 +426,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 async fn get_section<S: Section>(state: &AppState, caller: &Caller) -> ApiResult<Json<S>> {
-    caller.require_admin()?;
+    caller.require_read_all()?;
     Ok(Json(load(&state.store).await?))
 }
 

@@ -179,7 +179,7 @@ pub struct UpdateUser {
     responses(
         (status = 200, description = "A page of users", body = Paged<UserView>),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
         (status = 422, description = "A bad filter or page", body = ErrorBody),
     )
 )]
@@ -189,7 +189,7 @@ pub async fn list_users(
     ApiQuery(paging): ApiQuery<PageParams>,
     ApiQuery(filters): ApiQuery<UserFilters>,
 ) -> ApiResult<Json<Paged<UserView>>> {
-    let admin = caller.require_admin()?;
+    let reader = caller.require_read_all()?;
     let (sort, direction) = parse_sort(
         filters.sort.as_deref(),
         "username, role, created, last_login",
@@ -210,7 +210,7 @@ pub async fn list_users(
     };
     let page = state
         .store
-        .list_users(&admin, &query, paging.request()?)
+        .list_users(&reader, &query, paging.request()?)
         .await?;
     let now = state.clock.now();
     Ok(Json(Paged::from_page(page, |u| UserView::new(u, now))))
@@ -227,7 +227,7 @@ pub async fn list_users(
         (status = 200, description = "The user", body = UserView),
         (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 403, description = "Neither an admin nor an auditor", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
     )
 )]
@@ -236,9 +236,9 @@ pub async fn get_user(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<UserView>> {
-    let admin = caller.require_admin()?;
+    let reader = caller.require_read_all()?;
     let id = id_or_404(id, "user", UserId::new)?;
-    let summary = state.store.get_user_summary(&admin, id).await?;
+    let summary = state.store.get_user_summary(&reader, id).await?;
     Ok(Json(UserView::new(summary, state.clock.now())))
 }
 
@@ -289,7 +289,7 @@ pub async fn create_user(
             ),
             other => body_reference(other, "group", "groups"),
         })?;
-    let summary = state.store.get_user_summary(&admin, user.id).await?;
+    let summary = state.store.get_user_summary(&admin.into(), user.id).await?;
     let view = CreatedUserView {
         user: UserView::new(summary, state.clock.now()),
         password: password.expose_secret().to_owned(),
@@ -343,7 +343,7 @@ pub async fn update_user(
         StoreError::Conflict { .. } => last_admin(e),
         other => body_reference(other, "group", "groups"),
     })?;
-    let summary = state.store.get_user_summary(&admin, id).await?;
+    let summary = state.store.get_user_summary(&admin.into(), id).await?;
     Ok(Json(UserView::new(summary, state.clock.now())))
 }
 
@@ -435,7 +435,7 @@ pub async fn revoke_user_sessions(
     let admin = caller.require_admin()?;
     let id = id_or_404(id, "user", UserId::new)?;
     // The store revokes without looking the user up; a missing one is still a 404.
-    state.store.get_user_summary(&admin, id).await?;
+    state.store.get_user_summary(&admin.into(), id).await?;
     let result = state
         .store
         .revoke_user_sessions(id, &caller.actor, state.clock.now())

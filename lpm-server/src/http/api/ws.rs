@@ -18,7 +18,7 @@ use axum::response::Response;
 use chrono::Duration;
 use lpm_core::ids::{HostId, JobId};
 use lpm_core::ports::{Channel, Received};
-use lpm_core::rbac::Scope;
+use lpm_core::rbac::{HostFilter, Scope};
 use lpm_store::Store;
 use lpm_store::jobs::JobEvent;
 use serde::{Deserialize, Serialize};
@@ -257,7 +257,7 @@ impl Visibility {
         else {
             return true;
         };
-        if self.scope.require_admin().is_ok() {
+        if self.scope.host_filter() == &HostFilter::All {
             return true;
         }
         match host_id {

@@ -1,6 +1,7 @@
 //! The REST API over real HTTPS: one file per resource, sharing [`harness`].
 
 mod audit;
+mod auditor;
 mod auth;
 mod auth_keys;
 mod auth_webauthn;
@@ -17,6 +18,7 @@ mod rbac;
 mod reports;
 mod settings;
 mod spa;
+mod tokens;
 mod users;
 mod windows;
 mod ws;

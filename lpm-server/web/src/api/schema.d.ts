@@ -1,6 +1,44 @@
 // Generated from openapi/openapi.json by `npm run gen:api` (scripts/gen-api.mjs): do not edit.
 
 export interface paths {
+    "/api/v1/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists API tokens: every token for admins and auditors, your own for everyone else. */
+        get: operations["list_api_tokens"];
+        put?: never;
+        /** Creates an API token for yourself; the secret is in this response only. */
+        post: operations["create_api_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revokes an API token at once: the next request with it answers 401. Admins revoke any
+         *     token; everyone else their own.
+         */
+        delete: operations["revoke_api_token"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1290,6 +1328,58 @@ export interface components {
              */
             running: number;
         };
+        /** @description A new token and its secret. */
+        ApiTokenCreated: components["schemas"]["ApiTokenView"] & {
+            /**
+             * @description The secret, shown this once and stored only as a hash: send it as
+             *     `Authorization: Bearer <token>`. It starts with `lpm_`, so secret scanners can find a
+             *     leaked one.
+             */
+            token: string;
+        };
+        /** @description An API token as lists show it (never the secret). */
+        ApiTokenView: {
+            /**
+             * Format: date-time
+             * @description When it was created.
+             */
+            created_at: string;
+            /** @description It has expired and no longer works. */
+            expired: boolean;
+            /**
+             * Format: date-time
+             * @description When it stops working; absent: never.
+             */
+            expires_at?: string | null;
+            /**
+             * @description The groups an operator token is limited to; absent (`null`): it follows its owner's
+             *     groups.
+             */
+            group_ids?: number[] | null;
+            /**
+             * Format: int64
+             * @description Its id.
+             */
+            id: number;
+            /**
+             * Format: date-time
+             * @description When it was last used.
+             */
+            last_used_at?: string | null;
+            /** @description The address it was last used from. */
+            last_used_ip?: string | null;
+            /** @description What it is for, unique per user. */
+            name: string;
+            /** @description The role it acts with. */
+            role: components["schemas"]["Role"];
+            /**
+             * Format: int64
+             * @description The user it acts for.
+             */
+            user_id: number;
+            /** @description Their login name. */
+            username: string;
+        };
         /** @description Argon2id cost parameters. */
         Argon2View: {
             /**
@@ -1547,6 +1637,26 @@ export interface components {
              * @default 64
              */
             max_agents: number;
+        };
+        /** @description A token to create. */
+        CreateApiToken: {
+            /**
+             * Format: date-time
+             * @description When it stops working (in the future); absent: never.
+             */
+            expires_at?: string | null;
+            /**
+             * @description Operator tokens only: limit it to these groups, each of which must be yours (an
+             *     admin may name any). Absent: it follows your groups as they change.
+             */
+            group_ids?: number[] | null;
+            /** @description What it is for (a pipeline, a script); unique among your tokens. */
+            name: string;
+            /**
+             * @description The role it acts with: at most your own (an admin may pick any; others only their
+             *     own role).
+             */
+            role: components["schemas"]["Role"];
         };
         /** @description A scan to start. */
         CreateDiscoveryRequest: {
@@ -2607,6 +2717,26 @@ export interface components {
             version: string;
         };
         /** @description One page of a list. */
+        Paged_ApiTokenView: {
+            /** @description The rows of this page. */
+            items: components["schemas"]["ApiTokenView"][];
+            /**
+             * Format: int32
+             * @description This page's number.
+             */
+            page: number;
+            /**
+             * Format: int32
+             * @description Rows per page.
+             */
+            per_page: number;
+            /**
+             * Format: int64
+             * @description Rows matching the filters across all pages.
+             */
+            total: number;
+        };
+        /** @description One page of a list. */
         Paged_AuditRecordView: {
             /** @description The rows of this page. */
             items: components["schemas"]["AuditRecordView"][];
@@ -3067,7 +3197,7 @@ export interface components {
          * @description What a user may do (SDD §7.2).
          * @enum {string}
          */
-        Role: "admin" | "operator";
+        Role: "admin" | "operator" | "auditor";
         /** @description The calendar rule of a recurring window. */
         RuleSpec: {
             /** @description Every week on these weekdays. */
@@ -3690,6 +3820,175 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_api_tokens: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Rows per page, 1 to 500. */
+                per_page?: number;
+                /** @description Only tokens whose name contains this text. */
+                search?: string;
+                /**
+                 * @description `name`, `created`, `last_used` or `expires`; a leading `-` sorts descending.
+                 *     Default: `created`.
+                 */
+                sort?: string;
+                /** @description Only this user's tokens (admins and auditors; everyone else sees only their own). */
+                user_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tokens */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paged_ApiTokenView"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_api_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiToken"];
+            };
+        };
+        responses: {
+            /** @description The token and its secret, shown once */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenCreated"];
+                };
+            };
+            /** @description The body is not JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role or groups exceed yours; or called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description You already have a token with this name */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not sent as JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An invalid field (name, group_ids, expires_at) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    revoke_api_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token's id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not logged in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such token among those you may revoke */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_audit: {
         parameters: {
             query?: {
@@ -3738,7 +4037,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3798,7 +4097,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4145,6 +4444,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `no_totp_setup`: call `/auth/mfa/totp/setup` first (or again: 5 wrong codes or 10 minutes end it); `already_enrolled` */
             409: {
                 headers: {
@@ -4194,6 +4502,15 @@ export interface operations {
             };
             /** @description No valid enrolment or access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4321,6 +4638,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `no_webauthn_registration`: call `/auth/mfa/webauthn/register/start` first (a challenge answers once); `already_enrolled`; `conflict`: the key is already registered */
             409: {
                 headers: {
@@ -4370,6 +4696,15 @@ export interface operations {
             };
             /** @description No valid enrolment or access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4495,6 +4830,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description The body is not sent as JSON */
             415: {
                 headers: {
@@ -4546,6 +4890,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Called with an API token: only an interactive login may manage credentials (`interactive_session_required`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4776,7 +5129,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may renew */
+            /** @description Only an admin may renew; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4857,7 +5210,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may revoke */
+            /** @description Only an admin may revoke; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4940,7 +5293,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4999,7 +5352,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5058,7 +5411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5130,7 +5483,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5217,7 +5570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5286,7 +5639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5402,7 +5755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5527,7 +5880,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5590,7 +5943,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5680,7 +6033,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5761,7 +6114,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5892,6 +6245,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A host with this name, or address and port, exists */
             409: {
                 headers: {
@@ -6008,6 +6370,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such host in the caller's scope */
             404: {
                 headers: {
@@ -6044,6 +6415,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6164,7 +6544,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The host is also in a group the operator does not hold */
+            /** @description The host is also in a group the operator does not hold; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6445,6 +6825,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such host in the caller's scope */
             404: {
                 headers: {
@@ -6558,6 +6947,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6691,6 +7089,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A host does not exist or is not in the caller's scope (`host_not_found`) */
             404: {
                 headers: {
@@ -6809,7 +7216,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description The job also covers hosts outside the caller's groups (`out_of_scope`) */
+            /** @description The job also covers hosts outside the caller's groups (`out_of_scope`); or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6943,7 +7350,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description A host the job changed is outside the caller's groups (`out_of_scope`) */
+            /** @description A host the job changed is outside the caller's groups (`out_of_scope`); or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7014,7 +7421,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read the audit log */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7220,7 +7627,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7258,7 +7665,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7296,7 +7703,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7347,7 +7754,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7403,7 +7810,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7454,7 +7861,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7510,7 +7917,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7561,7 +7968,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7626,7 +8033,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7677,7 +8084,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7733,7 +8140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7784,7 +8191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may change settings */
+            /** @description Only an admin may change settings; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7840,7 +8247,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Only an admin may read settings */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7932,7 +8339,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7992,7 +8399,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8069,7 +8476,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Neither an admin nor an auditor */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8126,7 +8533,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8198,7 +8605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8282,7 +8689,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8341,7 +8748,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8398,7 +8805,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not an admin */
+            /** @description Not an admin; or the caller is an auditor, who may change nothing (`read_only`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8560,6 +8967,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No such window on a host in the caller's scope */
             404: {
                 headers: {
@@ -8619,6 +9035,15 @@ export interface operations {
             };
             /** @description Not logged in */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The caller is an auditor, who may change nothing (`read_only`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
