@@ -4,6 +4,7 @@
 
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { request } from "node:https";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -92,9 +93,15 @@ export async function startDemo({ agents = 6 } = {}) {
     await new Promise((r) => setTimeout(r, 250));
   }
   const credentials = JSON.parse(await readFile(path.join(dataDir, "data", "demo-credentials.json"), "utf8"));
+  const caPem = await readFile(path.join(dataDir, "data", "ca", "ca.crt"), "utf8");
   return {
     url,
     credentials,
+    /**
+     * Calls the API from outside the browser, as a script would, trusting only the demo's CA:
+     * resolves to {status, body} (the body parsed as JSON when it is JSON).
+     */
+    api: (apiPath, { token, method = "GET" } = {}) => callApi(url + apiPath, caPem, token, method),
     dataDir,
     firstAgentIp: firstIp,
     agentPort,
@@ -109,6 +116,28 @@ export async function startDemo({ agents = 6 } = {}) {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function callApi(url, caPem, token, method) {
+  return new Promise((resolve, reject) => {
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    const req = request(url, { method, ca: caPem, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => {
+        let body = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Not JSON: keep the text.
+        }
+        resolve({ status: res.statusCode, body });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 /** Debian's Chromium, headless, trusting nothing but accepting the demo CA's certificate. */
