@@ -55,7 +55,8 @@ pub struct DiscoveryResult {
     pub fqdn: Option<String>,
     /// Its agent version.
     pub agent_version: Option<String>,
-    /// The host it was registered as, once registered.
+    /// The host it is: the one it was registered as, else the host already at its address and
+    /// port or under its name; `None` while it is no host.
     pub registered_host_id: Option<i64>,
 }
 
@@ -83,7 +84,17 @@ pub struct Registration {
 const RUN_COLUMNS: &str =
     "id, cidr, port, state, total, done, found, created_at, finished_at, error, claims";
 
-const RESULT_COLUMNS: &str = "id, ip, port, fqdn, agent_version, registered_host_id";
+/// The host a result (`r`) stands for: the one it was registered as, else the host already at
+/// its address and port or under its name (registered by hand or from another scan), the same
+/// match [`Store::register_discovery_result`] makes.
+const REGISTERED_HOST: &str = "COALESCE(r.registered_host_id, \
+     (SELECT h.id FROM hosts h WHERE (h.ip = r.ip AND h.port = r.port) \
+      OR (r.fqdn IS NOT NULL AND h.fqdn = LOWER(r.fqdn)) ORDER BY h.id LIMIT 1))";
+
+/// A result's columns, from `discovery_results r`.
+fn result_columns() -> String {
+    format!("r.id, r.ip, r.port, r.fqdn, r.agent_version, {REGISTERED_HOST} AS registered_host_id")
+}
 
 /// How long a running discovery run may go without progress before another worker takes it
 /// over. Workers write progress every half second, so only a dead worker misses this.
@@ -251,9 +262,10 @@ impl Store {
         let (run, results): (Option<DiscoveryRun>, Vec<DiscoveryResult>) = with_db!(self, db => {
             let run = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {RUN_COLUMNS} FROM discovery_runs WHERE id = $1")))
                 .bind(id.get()).fetch_optional(db).await?;
-            let results = sqlx::query_as(
-                "SELECT id, ip, port, fqdn, agent_version, registered_host_id FROM discovery_results WHERE discovery_id = $1 ORDER BY id",
-            )
+            let results = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {} FROM discovery_results r WHERE r.discovery_id = $1 ORDER BY r.id",
+                result_columns()
+            )))
             .bind(id.get()).fetch_all(db).await?;
             (run, results)
         });
@@ -298,7 +310,8 @@ impl Store {
     }
 
     /// A page of what a run found, in the order it was found; `registered` keeps only results
-    /// registered (`true`) or not yet (`false`).
+    /// that are a host (`true`) or not yet (`false`), whether registered from this run or
+    /// otherwise.
     pub async fn list_discovery_results(
         &self,
         id: DiscoveryId,
@@ -306,13 +319,14 @@ impl Store {
         page: PageRequest,
     ) -> Result<Page<DiscoveryResult>, StoreError> {
         self.get_discovery_run(id).await?;
-        const FILTER: &str =
-            "discovery_id = $1 AND ($2 IS NULL OR (registered_host_id IS NOT NULL) = $2)";
+        let filter =
+            format!("r.discovery_id = $1 AND ($2 IS NULL OR ({REGISTERED_HOST} IS NOT NULL) = $2)");
         let list_sql = format!(
-            "SELECT {RESULT_COLUMNS} FROM discovery_results WHERE {FILTER} ORDER BY id LIMIT $3 OFFSET $4"
+            "SELECT {} FROM discovery_results r WHERE {filter} ORDER BY r.id LIMIT $3 OFFSET $4",
+            result_columns()
         );
         let (total, items) = with_db!(self, db => {
-            let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM discovery_results WHERE {FILTER}")))
+            let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM discovery_results r WHERE {filter}")))
                 .bind(id.get()).bind(registered).fetch_one(db).await?;
             let items: Vec<DiscoveryResult> = sqlx::query_as(sqlx::AssertSqlSafe(list_sql))
                 .bind(id.get()).bind(registered).bind(page.limit()).bind(page.offset()).fetch_all(db).await?;
@@ -338,7 +352,8 @@ impl Store {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT {RESULT_COLUMNS} FROM discovery_results WHERE discovery_id = $1 AND id IN ({}) ORDER BY id",
+            "SELECT {} FROM discovery_results r WHERE r.discovery_id = $1 AND r.id IN ({}) ORDER BY r.id",
+            result_columns(),
             crate::fleet::join_ids(results.iter().copied())
         );
         let rows: Vec<DiscoveryResult> = with_db!(self, db => {
@@ -387,13 +402,11 @@ impl Store {
             })?;
         // A name the agent reported that is not a valid FQDN is left out: the address suffices.
         let fqdn = found.fqdn.as_deref().and_then(|f| Fqdn::new(f).ok());
+        // The host it already is, if any: registered before, or at its address or under its
+        // name (see REGISTERED_HOST).
         let existing = match found.registered_host_id {
             Some(host) => self.host_id_if_exists(host).await?,
             None => None,
-        };
-        let existing = match existing {
-            Some(host) => Some(host),
-            None => self.host_with_address(ip, port, fqdn.as_ref()).await?,
         };
         let (host, created) = match existing {
             Some(host) => (host, false),

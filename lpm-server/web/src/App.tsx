@@ -8,6 +8,7 @@ import { Link, match, navigate, useLocation } from "./router";
 import { ErrorNotice, Loading, PageHead, Toasts } from "./ui/components";
 import { useInterval, useLoad } from "./lib/hooks";
 import { applyTheme, savedTheme, type Theme } from "./lib/theme";
+import { accessOf, READ_ONLY } from "./lib/access";
 import { LoginPage } from "./pages/Login";
 import { DashboardPage } from "./pages/Dashboard";
 import { HostsPage } from "./pages/Hosts";
@@ -23,6 +24,7 @@ import { CertificatesPage } from "./pages/Certificates";
 import { SettingsPage } from "./pages/Settings";
 import { DiscoveryPage } from "./pages/Discovery";
 import { AccountPage } from "./pages/Account";
+import { AuditPage } from "./pages/Audit";
 import { NotFoundPage } from "./pages/NotFound";
 
 /** The logged-in user, for pages that adapt to the role. */
@@ -35,33 +37,37 @@ export function useMe(): Schemas["MeView"] {
   return me;
 }
 
+/** Who may open a page besides admins: `readsAll` adds auditors, `changes` every role but auditors. */
+type Audience = "admin" | "readsAll" | "changes";
+
 interface RouteDef {
   path: string;
   render: (params: Record<string, string>) => ReactNode;
-  adminOnly?: boolean;
+  only?: Audience;
 }
 
 const ROUTES: RouteDef[] = [
   { path: "/", render: () => <DashboardPage /> },
   { path: "/hosts", render: () => <HostsPage /> },
   { path: "/hosts/:id", render: (p) => <HostDetailPage id={Number(p.id)} /> },
-  { path: "/deploy", render: () => <DeployPage /> },
+  { path: "/deploy", render: () => <DeployPage />, only: "changes" },
   { path: "/jobs", render: () => <JobsPage /> },
   { path: "/jobs/:id", render: (p) => <JobDetailPage id={Number(p.id)} /> },
   { path: "/windows", render: () => <WindowsPage /> },
-  { path: "/discovery", render: () => <DiscoveryPage />, adminOnly: true },
+  { path: "/discovery", render: () => <DiscoveryPage />, only: "readsAll" },
   { path: "/groups", render: () => <GroupsPage /> },
   { path: "/reports", render: () => <ReportsPage /> },
-  { path: "/users", render: () => <UsersPage />, adminOnly: true },
+  { path: "/users", render: () => <UsersPage />, only: "readsAll" },
+  { path: "/audit", render: () => <AuditPage />, only: "readsAll" },
   { path: "/certificates", render: () => <CertificatesPage /> },
-  { path: "/settings", render: () => <SettingsPage />, adminOnly: true },
+  { path: "/settings", render: () => <SettingsPage />, only: "readsAll" },
   { path: "/account", render: () => <AccountPage /> },
 ];
 
 interface NavItem {
   to: string;
   label: string;
-  adminOnly?: boolean;
+  only?: Audience;
 }
 
 const NAV: { section: string; items: NavItem[] }[] = [
@@ -70,10 +76,10 @@ const NAV: { section: string; items: NavItem[] }[] = [
     items: [
       { to: "/", label: "Dashboard" },
       { to: "/hosts", label: "Hosts" },
-      { to: "/deploy", label: "Deploy patches" },
+      { to: "/deploy", label: "Deploy patches", only: "changes" },
       { to: "/jobs", label: "Jobs" },
       { to: "/windows", label: "Maintenance windows" },
-      { to: "/discovery", label: "Discovery", adminOnly: true },
+      { to: "/discovery", label: "Discovery", only: "readsAll" },
     ],
   },
   {
@@ -82,8 +88,9 @@ const NAV: { section: string; items: NavItem[] }[] = [
       { to: "/groups", label: "Groups" },
       { to: "/reports", label: "Reports" },
       { to: "/certificates", label: "Certificates" },
-      { to: "/users", label: "Users", adminOnly: true },
-      { to: "/settings", label: "Settings", adminOnly: true },
+      { to: "/users", label: "Users", only: "readsAll" },
+      { to: "/audit", label: "Audit log", only: "readsAll" },
+      { to: "/settings", label: "Settings", only: "readsAll" },
     ],
   },
 ];
@@ -135,24 +142,31 @@ function Authenticated() {
   );
 }
 
+/** Why a page is not for this user, in a sentence. */
+const NOT_FOR: Record<Audience, string> = {
+  admin: "This page is for admins.",
+  readsAll: "This page is for admins and auditors.",
+  changes: READ_ONLY,
+};
+
 function Shell({ me }: { me: Schemas["MeView"] }) {
   const { path } = useLocation();
-  const isAdmin = me.role === "admin";
+  const access = accessOf(me.role);
+  const allowed = (only: Audience | undefined) => only === undefined || access[only];
   let page: ReactNode = <NotFoundPage />;
   for (const route of ROUTES) {
     const params = match(route.path, path);
     if (!params) continue;
-    page =
-      route.adminOnly && !isAdmin ? (
-        <>
-          <PageHead title="Not allowed" />
-          <div className="notice warn" role="alert">
-            This page is for admins. <Link to="/">Go to the dashboard</Link>
-          </div>
-        </>
-      ) : (
-        route.render(params)
-      );
+    page = allowed(route.only) ? (
+      route.render(params)
+    ) : (
+      <>
+        <PageHead title="Not allowed" />
+        <div className="notice warn" role="alert">
+          {NOT_FOR[route.only ?? "admin"]} <Link to="/">Go to the dashboard</Link>
+        </div>
+      </>
+    );
     break;
   }
   // Screen readers and keyboards start at the new page's content after a navigation.
@@ -184,7 +198,7 @@ function Shell({ me }: { me: Schemas["MeView"] }) {
               </div>
               <ul className="nav">
                 {group.items
-                  .filter((item) => !item.adminOnly || isAdmin)
+                  .filter((item) => allowed(item.only))
                   .map((item) => (
                     <li key={item.to}>
                       <Link to={item.to} aria-current={current(item.to) ? "page" : undefined}>
@@ -202,6 +216,7 @@ function Shell({ me }: { me: Schemas["MeView"] }) {
               {me.username}
             </Link>{" "}
             <span className="muted small">({me.role})</span>
+            {!access.changes && <div className="muted small">Read-only access</div>}
           </div>
           <ThemeSelect />
           <button

@@ -4,11 +4,13 @@
 
 import { spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { request } from "node:https";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -91,9 +93,15 @@ export async function startDemo({ agents = 6 } = {}) {
     await new Promise((r) => setTimeout(r, 250));
   }
   const credentials = JSON.parse(await readFile(path.join(dataDir, "data", "demo-credentials.json"), "utf8"));
+  const caPem = await readFile(path.join(dataDir, "data", "ca", "ca.crt"), "utf8");
   return {
     url,
     credentials,
+    /**
+     * Calls the API from outside the browser, as a script would, trusting only the demo's CA:
+     * resolves to {status, body} (the body parsed as JSON when it is JSON).
+     */
+    api: (apiPath, { token, method = "GET" } = {}) => callApi(url + apiPath, caPem, token, method),
     dataDir,
     firstAgentIp: firstIp,
     agentPort,
@@ -108,6 +116,28 @@ export async function startDemo({ agents = 6 } = {}) {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+function callApi(url, caPem, token, method) {
+  return new Promise((resolve, reject) => {
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    const req = request(url, { method, ca: caPem, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => {
+        let body = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // Not JSON: keep the text.
+        }
+        resolve({ status: res.statusCode, body });
+      });
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 /** Debian's Chromium, headless, trusting nothing but accepting the demo CA's certificate. */
@@ -142,4 +172,73 @@ export async function launchBrowser() {
 export async function screenshot(page, name) {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Collects script errors and blocked resources (CSP) on `page` into the returned list; HTTP
+ * error answers are left to the pages, which show them.
+ */
+export function collectProblems(page) {
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
+      problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  return problems;
+}
+
+/** Fills the login form's first step (username and password) and continues. */
+export async function enterPassword(page, username, password) {
+  await page.getByRole("heading", { name: "Log in" }).waitFor();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+/** Logs in at `url` with a password and a TOTP code from `secret`, up to the dashboard. */
+export async function loginWithTotp(page, url, { username, password, secret }) {
+  await page.goto(url + "/");
+  await enterPassword(page, username, password);
+  await page.getByRole("heading", { name: "Second step" }).waitFor();
+  await page.getByLabel(/6-digit code/).fill(totp(secret));
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+}
+
+/**
+ * `step(name, body)`: a test that, when it fails, leaves a screenshot of the page (the one
+ * `pageOf()` returns then) as it was at that moment.
+ */
+export function stepsOn(pageOf) {
+  return (name, body) =>
+    test(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        await screenshot(pageOf(), `failed-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => {});
+        throw error;
+      }
+    });
+}
+
+/**
+ * Registers hooks on the enclosing suite: before it, `lpm-server demo` with `agents` agents and
+ * a browser page on it; after it, both stopped. The returned object holds {demo, browser,
+ * context, page, problems} once the hooks ran; `problems` collects script and CSP errors.
+ */
+export function demoInBrowser({ agents }) {
+  const suite = {};
+  before(async () => {
+    suite.demo = await startDemo({ agents });
+    ({ browser: suite.browser, context: suite.context } = await launchBrowser());
+    suite.page = await suite.context.newPage();
+    suite.page.setDefaultTimeout(20_000);
+    suite.problems = collectProblems(suite.page);
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.demo?.stop();
+  });
+  return suite;
 }

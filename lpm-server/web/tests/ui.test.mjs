@@ -4,8 +4,8 @@
 
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { after, before, describe, test } from "node:test";
-import { launchBrowser, screenshot, startDemo, totp } from "./harness.mjs";
+import { before, describe, test } from "node:test";
+import { demoInBrowser, screenshot, stepsOn, totp } from "./harness.mjs";
 
 const AGENTS = 6;
 /** Long enough for a debug build on a busy two-core machine; a functional wait, not a timing test. */
@@ -13,41 +13,12 @@ const LONG = 90_000;
 
 describe("the web UI against lpm-server demo", () => {
   let demo;
-  let browser;
-  let context;
   let page;
-  const problems = [];
+  let problems;
+  const suite = demoInBrowser({ agents: AGENTS });
+  before(() => ({ demo, page, problems } = suite));
 
-  before(async () => {
-    demo = await startDemo({ agents: AGENTS });
-    ({ browser, context } = await launchBrowser());
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    // Any script error or blocked resource (CSP) on any page fails the run at the end.
-    page.on("console", (message) => {
-      // HTTP errors are the pages' business (they show them); anything else is a bug.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource"))
-        problems.push(`console: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await demo?.stop();
-  });
-
-  /** A test that leaves a screenshot of the page as it was when it failed. */
-  function step(name, body) {
-    test(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        await screenshot(page, `failed-${name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}`).catch(() => {});
-        throw error;
-      }
-    });
-  }
+  const step = stepsOn(() => page);
 
   async function visit(path, heading) {
     await page.goto(demo.url + path);
@@ -96,6 +67,7 @@ describe("the web UI against lpm-server demo", () => {
       ["/groups", "Groups", "10-groups"],
       ["/reports", "Reports", "11-reports"],
       ["/users", "Users", "12-users"],
+      ["/audit", "Audit log", "12-audit"],
       ["/certificates", "Certificates", "13-certificates"],
       ["/settings", "Settings", "14-settings"],
       ["/discovery", "Discovery", "15-discovery"],
@@ -119,6 +91,20 @@ describe("the web UI against lpm-server demo", () => {
     await page.locator(".loading").first().waitFor({ state: "detached" });
     await screenshot(page, "05-host-detail-patches");
     assert.deepEqual(broken, [], "pages that show an error");
+  });
+
+  step("the audit log lists sign-ins and its hash chain verifies", async () => {
+    await visit("/audit", "Audit log");
+    await page.getByLabel("Action starts with").fill("auth.");
+    // The filter applies once typing pauses: then every row shown is a sign-in event.
+    await page.waitForFunction(() => {
+      const actions = [...document.querySelectorAll("table[aria-label='Audit log'] tbody code")].map((c) => c.textContent);
+      return actions.length > 0 && actions.every((a) => a?.startsWith("auth."));
+    });
+    await page.getByRole("button", { name: "Verify the chain" }).click();
+    await page.getByRole("status").filter({ hasText: /rows? checked/ }).waitFor();
+    assert.match(await page.getByRole("region", { name: "Integrity" }).innerText(), /intact/);
+    await screenshot(page, "12-audit-verified");
   });
 
   step("queues a patch job for the next window and watches it complete live", async () => {
@@ -182,6 +168,13 @@ describe("the web UI against lpm-server demo", () => {
     } catch {
       throw new Error("the scan never finished: nothing ran it (discovery needs a worker in lpm-server demo)");
     }
+    // The demo registered its agents as hosts by hand: the scan reports each as that host.
+    const found = page.getByRole("table", { name: "Agents found" }).getByRole("row");
+    await found.nth(AGENTS).waitFor();
+    for (let row = 1; row <= AGENTS; row++)
+      assert.match(await found.nth(row).innerText(), /yes, host #\d+/, `row ${row} of the scan`);
+    assert.equal(await page.getByRole("checkbox", { name: /^Register / }).count(), 0, "nothing left to register");
+    await page.getByText("Every agent found is a host already.").waitFor();
     await screenshot(page, "15-discovery-done");
   });
 

@@ -396,6 +396,32 @@ async fn discovery_results_are_listed_and_registered(t: TestStore) {
         .await
         .unwrap();
     assert_eq!((results.total, results.items.len()), (3, 2));
+    // The address registered by hand is reported as that host before any registration.
+    let (_, found) = s.get_discovery(second).await.unwrap();
+    assert_eq!(
+        found
+            .iter()
+            .map(|r| r.registered_host_id)
+            .collect::<Vec<_>>(),
+        [None, None, Some(by_hand.id.get())]
+    );
+    let unregistered = s
+        .list_discovery_results(second, Some(false), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(unregistered.total, 2);
+    let already = s
+        .list_discovery_results(second, Some(true), PageRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        already
+            .items
+            .iter()
+            .map(|r| r.ip.as_str())
+            .collect::<Vec<_>>(),
+        ["127.21.0.3"]
+    );
     let all: Vec<i64> = s
         .list_discovery_results(second, None, PageRequest::default())
         .await

@@ -125,7 +125,9 @@ pub struct DiscoveryResultView {
     pub fqdn: Option<String>,
     /// Its agent version.
     pub agent_version: Option<String>,
-    /// The host it is registered as, once registered.
+    /// The host it already is: the one it was registered as from a scan, else the host at
+    /// its address and port or under its name (registered by hand or from another scan);
+    /// null while it is no host.
     pub registered_host_id: Option<i64>,
 }
 
@@ -207,7 +209,8 @@ pub struct DiscoveryFilters {
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ResultFilters {
-    /// Only results registered (`true`) or not yet (`false`).
+    /// Only results that are a host already (`true`, see `registered_host_id`) or not yet
+    /// (`false`).
     pub registered: Option<bool>,
 }
 

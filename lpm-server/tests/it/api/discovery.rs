@@ -182,6 +182,27 @@ async fn registration_creates_each_host_once() {
         .get(&fleet.admin, &format!("/api/v1/discovery/{id}/results"))
         .await;
     let results = ids(&page);
+    // Regression: an agent that was already a host showed as not registered until someone
+    // tried to register it again.
+    assert_eq!(
+        (
+            &page["items"][0]["registered_host_id"],
+            &page["items"][1]["registered_host_id"]
+        ),
+        (&Value::Null, &json!(hid(&fleet.host_a))),
+        "the agent at host A's address is reported as host A before any registration: {page}"
+    );
+    let (_, new_only) = api
+        .get(
+            &fleet.admin,
+            &format!("/api/v1/discovery/{id}/results?registered=false"),
+        )
+        .await;
+    assert_eq!(
+        ids(&new_only),
+        [results[0]],
+        "only the new agent is unregistered"
+    );
     let register = format!("/api/v1/discovery/{id}/register");
     let hosts_before = api.get(&fleet.admin, "/api/v1/hosts").await.1["total"].clone();
 

@@ -1805,7 +1805,9 @@ export interface components {
             port: number;
             /**
              * Format: int64
-             * @description The host it is registered as, once registered.
+             * @description The host it already is: the one it was registered as from a scan, else the host at
+             *     its address and port or under its name (registered by hand or from another scan);
+             *     null while it is no host.
              */
             registered_host_id?: number | null;
         };
@@ -5551,7 +5553,10 @@ export interface operations {
                 page?: number;
                 /** @description Rows per page, 1 to 500. */
                 per_page?: number;
-                /** @description Only results registered (`true`) or not yet (`false`). */
+                /**
+                 * @description Only results that are a host already (`true`, see `registered_host_id`) or not yet
+                 *     (`false`).
+                 */
                 registered?: boolean;
             };
             header?: never;

@@ -1,5 +1,5 @@
 // The logged-in user's own account: role and groups, second factors (add an authenticator app
-// or a security key), new recovery codes, and a new password.
+// or a security key), new recovery codes, a new password, and their API tokens.
 
 import { useState, type FormEvent } from "react";
 import { api, unwrap } from "../api/client";
@@ -9,6 +9,7 @@ import { useLoad, useTitle } from "../lib/hooks";
 import { ago, when } from "../lib/format";
 import { DataState, ErrorNotice, Field, Modal, PageHead, StatusBadge, toast } from "../ui/components";
 import { RecoveryCodes, TotpEnrol, WebauthnEnrol } from "../ui/Enrol";
+import { ApiTokens } from "../ui/ApiTokens";
 
 export function AccountPage() {
   useTitle("Your account");
@@ -62,6 +63,9 @@ export function AccountPage() {
           </div>
         )}
       </DataState>
+      <div style={{ marginTop: 16 }}>
+        <ApiTokens everyone={false} />
+      </div>
       <Modal open={adding !== null} title={adding === "totp" ? "Add an authenticator app" : "Add a security key"} onClose={() => setAdding(null)}
         footer={<button type="button" onClick={() => setAdding(null)}>Close</button>}>
         {adding === "totp" && <TotpEnrol enrollmentToken={null} username={me.username} onEnrolled={(r) => { setAdding(null); if (r.recovery_codes.length) setCodes(r.recovery_codes); toast("Authenticator app added."); detail.reload(); }} />}

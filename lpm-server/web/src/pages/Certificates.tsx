@@ -3,9 +3,9 @@
 
 import { useState } from "react";
 import { api, download, unwrap, type Schemas } from "../api/client";
-import { useMe } from "../App";
 import { Link, setQuery, useLocation } from "../router";
 import { useLoad, useTitle } from "../lib/hooks";
+import { useAccess } from "../lib/access";
 import { ago, when, words } from "../lib/format";
 import { DataState, Empty, ErrorNotice, Field, Modal, PageHead, Pager, StatusBadge, toast } from "../ui/components";
 
@@ -25,8 +25,7 @@ function validity(c: Cert): { value: string; tone: "ok" | "warn" | "bad" } {
 
 export function CertificatesPage() {
   useTitle("Certificates");
-  const me = useMe();
-  const admin = me.role === "admin";
+  const { admin, changes } = useAccess();
   const { query } = useLocation();
   const page = Number(query.get("page") ?? 1) || 1;
   const purpose = (query.get("purpose") ?? "") as Schemas["CertificatePurpose"] | "";
@@ -95,7 +94,7 @@ export function CertificatesPage() {
       </div>
       <DataState state={certs} what="Loading certificates" isEmpty={(d) => d.total === 0}
         empty={<div className="card"><Empty title={purpose || state ? "No certificate matches." : "No certificates recorded yet."}>
-          {!purpose && !state && <p>Issue one for a host from its page (Certificate tab).</p>}</Empty></div>}>
+          {!purpose && !state && changes && <p>Issue one for a host from its page (Certificate tab).</p>}</Empty></div>}>
         {(d) => (
           <>
             <div className="table-wrap">

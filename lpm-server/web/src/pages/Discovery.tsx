@@ -1,11 +1,12 @@
-// Discovery (SDD §6.2, admin): scan a CIDR range for agents, watch the scan's progress, cancel
-// it, and register the agents it found, into groups if wanted.
+// Discovery (SDD §6.2, admin; auditors watch): scan a CIDR range for agents, watch the scan's
+// progress, cancel it, and register the agents it found, into groups if wanted.
 
 import { useState, type FormEvent } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { Link } from "../router";
 import { useGroups } from "../lib/groups";
 import { useInterval, useLoad, useTitle } from "../lib/hooks";
+import { READ_ONLY, useAccess } from "../lib/access";
 import { ago, plural, when } from "../lib/format";
 import { DataState, Empty, ErrorNotice, Field, PageHead, Progress, StatusBadge, toast } from "../ui/components";
 
@@ -19,12 +20,13 @@ export function DiscoveryPage() {
   const current = selected ?? runs.data?.items[0]?.id ?? null;
   const anyActive = (runs.data?.items ?? []).some((r) => ACTIVE.includes(r.state));
   useInterval(runs.reload, 1000, anyActive);
+  const { changes } = useAccess();
 
   return (
     <>
-      <PageHead title="Discovery" lead="Find agents on a network range (TLS probe of the agent port) and register the ones you choose." />
-      <div className="grid grid-2">
-        <NewScan onStarted={(run) => { setSelected(run.id); runs.reload(); }} />
+      <PageHead title="Discovery" lead={changes ? "Find agents on a network range (TLS probe of the agent port) and register the ones you choose." : READ_ONLY} />
+      <div className={changes ? "grid grid-2" : undefined}>
+        {changes && <NewScan onStarted={(run) => { setSelected(run.id); runs.reload(); }} />}
         <section className="card" aria-labelledby="runs-title">
           <h2 id="runs-title">Recent scans</h2>
           <DataState state={runs} what="Loading scans" isEmpty={(d) => d.total === 0} empty={<Empty title="No scans yet." />}>
@@ -91,6 +93,7 @@ function RunDetail({ id, onChange }: { id: number; onChange: () => void }) {
   const [chosen, setChosen] = useState<number[]>([]);
   const [group, setGroup] = useState("");
   const [error, setError] = useState<unknown>(undefined);
+  const { changes } = useAccess();
 
   async function cancel() {
     try {
@@ -124,7 +127,7 @@ function RunDetail({ id, onChange }: { id: number; onChange: () => void }) {
           <>
             <div className="spread">
               <h2 id="run-title">Scan of {r.cidr}, port {r.port}</h2>
-              {active && <button type="button" className="danger" onClick={() => void cancel()}>Cancel scan</button>}
+              {active && changes && <button type="button" className="danger" onClick={() => void cancel()}>Cancel scan</button>}
             </div>
             {error !== undefined && <ErrorNotice error={error} />}
             <Progress value={r.total ? (r.probed / r.total) * 100 : 0} label={`Scan of ${r.cidr}`} tone={r.state === "failed" ? "bad" : r.state === "succeeded" ? "ok" : undefined} />
@@ -138,42 +141,46 @@ function RunDetail({ id, onChange }: { id: number; onChange: () => void }) {
       </DataState>
       <DataState state={results} what="Loading results" isEmpty={(d) => d.items.length === 0}
         empty={<p className="muted">{active ? "No agent found yet." : "No agent answered in this range."}</p>}>
-        {(d) => (
-          <>
-            <div className="table-wrap">
-              <table aria-label="Agents found">
-                <thead><tr><th scope="col"><span className="sr-only">Register</span></th><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Agent</th><th scope="col">Registered</th></tr></thead>
-                <tbody>
-                  {d.items.map((a) => (
-                    <tr key={a.id}>
-                      <td>{a.registered_host_id === null || a.registered_host_id === undefined ? (
-                        <input type="checkbox" aria-label={`Register ${a.fqdn ?? a.ip}`} checked={chosen.includes(a.id)}
-                          onChange={(e) => setChosen(e.target.checked ? [...chosen, a.id] : chosen.filter((x) => x !== a.id))} />
-                      ) : null}</td>
-                      <td>{a.ip}:{a.port}</td>
-                      <td>{a.fqdn ?? "—"}</td>
-                      <td>{a.agent_version ?? "—"}</td>
-                      <td>{a.registered_host_id ? <Link to={`/hosts/${a.registered_host_id}`}>host #{a.registered_host_id}</Link> : "no"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <div className="row" style={{ marginTop: 12 }}>
-              <button type="button" onClick={() => setChosen(d.items.filter((a) => !a.registered_host_id).map((a) => a.id))}>Select all new</button>
-              <label className="field" style={{ margin: 0 }}>
-                <span className="sr-only">Group for the new hosts</span>
-                <select value={group} onChange={(e) => setGroup(e.target.value)}>
-                  <option value="">No group</option>
-                  {(groups.data ?? []).map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
-                </select>
-              </label>
-              <button type="button" className="primary" disabled={chosen.length === 0} onClick={() => void register()}>
-                Register {chosen.length ? plural(chosen.length, "host") : "selected"}
-              </button>
-            </div>
-          </>
-        )}
+        {(d) => {
+          const fresh = d.items.filter((a) => !a.registered_host_id);
+          return (
+            <>
+              <div className="table-wrap">
+                <table aria-label="Agents found">
+                  <thead><tr><th scope="col"><span className="sr-only">Register</span></th><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Agent</th><th scope="col">Registered</th></tr></thead>
+                  <tbody>
+                    {d.items.map((a) => (
+                      <tr key={a.id}>
+                        <td>{changes && (a.registered_host_id === null || a.registered_host_id === undefined) ? (
+                          <input type="checkbox" aria-label={`Register ${a.fqdn ?? a.ip}`} checked={chosen.includes(a.id)}
+                            onChange={(e) => setChosen(e.target.checked ? [...chosen, a.id] : chosen.filter((x) => x !== a.id))} />
+                        ) : null}</td>
+                        <td>{a.ip}:{a.port}</td>
+                        <td>{a.fqdn ?? "—"}</td>
+                        <td>{a.agent_version ?? "—"}</td>
+                        <td>{a.registered_host_id ? <>yes, <Link to={`/hosts/${a.registered_host_id}`}>host #{a.registered_host_id}</Link></> : "no"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {fresh.length === 0 && !active && <p className="small muted" style={{ marginTop: 8 }}>Every agent found is a host already.</p>}
+              {changes && <div className="row" style={{ marginTop: 12 }}>
+                <button type="button" disabled={fresh.length === 0} onClick={() => setChosen(fresh.map((a) => a.id))}>Select all new</button>
+                <label className="field" style={{ margin: 0 }}>
+                  <span className="sr-only">Group for the new hosts</span>
+                  <select value={group} onChange={(e) => setGroup(e.target.value)}>
+                    <option value="">No group</option>
+                    {(groups.data ?? []).map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+                  </select>
+                </label>
+                <button type="button" className="primary" disabled={chosen.length === 0} onClick={() => void register()}>
+                  Register {chosen.length ? plural(chosen.length, "host") : "selected"}
+                </button>
+              </div>}
+            </>
+          );
+        }}
       </DataState>
     </section>
   );

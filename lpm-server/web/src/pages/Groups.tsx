@@ -3,16 +3,15 @@
 
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
-import { useMe } from "../App";
 import { Link, setQuery, useLocation } from "../router";
 import { useLoad, useTitle } from "../lib/hooks";
+import { READ_ONLY, useAccess } from "../lib/access";
 import { hostName, plural, when } from "../lib/format";
 import { DataState, Empty, ErrorNotice, Field, Modal, PageHead, Pager, SortTh, toast } from "../ui/components";
 
 export function GroupsPage() {
   useTitle("Groups");
-  const me = useMe();
-  const admin = me.role === "admin";
+  const { admin, readsAll } = useAccess();
   const { query } = useLocation();
   const page = Number(query.get("page") ?? 1) || 1;
   const sort = query.get("sort") ?? "name";
@@ -27,7 +26,7 @@ export function GroupsPage() {
         {admin && <button type="button" className="primary" onClick={() => setEditing("new")}>New group</button>}
       </PageHead>
       <DataState state={groups} what="Loading groups" isEmpty={(d) => d.total === 0}
-        empty={<div className="card"><Empty title={admin ? "No groups yet." : "You are in no group."}>
+        empty={<div className="card"><Empty title={readsAll ? "No groups yet." : "You are in no group."}>
           {admin && <p>Create groups to give operators their own hosts.</p>}</Empty></div>}>
         {(d) => (
           <>
@@ -66,7 +65,7 @@ export function GroupsPage() {
         )}
       </DataState>
       {editing !== null && <EditGroup group={editing === "new" ? null : editing} onClose={() => setEditing(null)} onDone={groups.reload} />}
-      {members && <Members group={members} admin={admin} onClose={() => setMembers(null)} onDone={groups.reload} />}
+      {members && <Members group={members} onClose={() => setMembers(null)} onDone={groups.reload} />}
       <Modal open={removing !== null} title={`Delete ${removing?.name ?? ""}?`} onClose={() => setRemoving(null)}
         footer={<><button type="button" onClick={() => setRemoving(null)}>Keep it</button>
           <button type="button" className="danger solid" onClick={() => {
@@ -109,12 +108,13 @@ function EditGroup({ group, onClose, onDone }: { group: Schemas["GroupView"] | n
   );
 }
 
-function Members({ group, admin, onClose, onDone }: { group: Schemas["GroupView"]; admin: boolean; onClose: () => void; onDone: () => void }) {
+function Members({ group, onClose, onDone }: { group: Schemas["GroupView"]; onClose: () => void; onDone: () => void }) {
+  const { admin, readsAll, changes } = useAccess();
   const detail = useLoad(() => unwrap(api.GET("/api/v1/groups/{id}", { params: { path: { id: group.id } } })), [group.id]);
   const hosts = useLoad(() => unwrap(api.GET("/api/v1/hosts", { params: { query: { per_page: 500, sort: "name" } } })), []);
   const users = useLoad(
-    () => (admin ? unwrap(api.GET("/api/v1/users", { params: { query: { per_page: 500, role: "operator" } } })) : Promise.resolve(null)),
-    [admin],
+    () => (readsAll ? unwrap(api.GET("/api/v1/users", { params: { query: { per_page: 500, role: "operator" } } })) : Promise.resolve(null)),
+    [readsAll],
   );
   const [hostIds, setHostIds] = useState<number[] | null>(null);
   const [userIds, setUserIds] = useState<number[] | null>(null);
@@ -138,17 +138,19 @@ function Members({ group, admin, onClose, onDone }: { group: Schemas["GroupView"
   const toggle = (list: number[], id: number, on: boolean) => (on ? [...list, id] : list.filter((x) => x !== id));
   return (
     <Modal open wide title={`Members of ${group.name}`} onClose={onClose}
-      footer={<><button type="button" onClick={onClose}>Cancel</button>
-        <button type="button" className="primary" onClick={() => void save()} disabled={!hostIds && !userIds}>Save members</button></>}>
+      footer={changes ? <><button type="button" onClick={onClose}>Cancel</button>
+        <button type="button" className="primary" onClick={() => void save()} disabled={!hostIds && !userIds}>Save members</button></>
+        : <button type="button" onClick={onClose}>Close</button>}>
       {error !== undefined && <ErrorNotice error={error} />}
+      {!changes && <p className="muted small">{READ_ONLY}</p>}
       <DataState state={detail} what="Loading members">
         {() => (
           <div className="grid grid-2">
-            <fieldset>
+            <fieldset disabled={!changes}>
               <legend>Hosts ({chosenHosts.length})</legend>
               <input type="search" aria-label="Find hosts" placeholder="Find hosts" value={filter} onChange={(e) => setFilter(e.target.value)} style={{ width: "100%", marginBottom: 8 }} />
               <div style={{ maxHeight: 280, overflowY: "auto" }}>
-                {(hosts.data?.items ?? []).filter((h) => hostName(h).includes(filter)).map((h) => (
+                {(hosts.data?.items ?? []).filter((h) => hostName(h).includes(filter) && (changes || chosenHosts.includes(h.id))).map((h) => (
                   <label key={h.id} className="check" style={{ display: "flex" }}>
                     <input type="checkbox" checked={chosenHosts.includes(h.id)} onChange={(e) => setHostIds(toggle(chosenHosts, h.id, e.target.checked))} />
                     {hostName(h)}
@@ -156,11 +158,11 @@ function Members({ group, admin, onClose, onDone }: { group: Schemas["GroupView"
                 ))}
               </div>
             </fieldset>
-            <fieldset>
+            <fieldset disabled={!admin}>
               <legend>Operators ({chosenUsers.length})</legend>
-              {!admin && <p className="muted small">Only admins assign operators.</p>}
+              {!admin && changes && <p className="muted small">Only admins assign operators.</p>}
               {users.data?.items.length === 0 && <p className="muted small">No operator accounts yet.</p>}
-              {(users.data?.items ?? []).map((u) => (
+              {(users.data?.items ?? []).filter((u) => changes || chosenUsers.includes(u.id)).map((u) => (
                 <label key={u.id} className="check" style={{ display: "flex" }}>
                   <input type="checkbox" checked={chosenUsers.includes(u.id)} onChange={(e) => setUserIds(toggle(chosenUsers, u.id, e.target.checked))} />
                   {u.username}

@@ -6,6 +6,7 @@ import { api, unwrap, type Schemas } from "../api/client";
 import { Link, navigate, setQuery, useLocation } from "../router";
 import { groupNames, useGroups } from "../lib/groups";
 import { useLoad, useTitle } from "../lib/hooks";
+import { READ_ONLY, useAccess } from "../lib/access";
 import { ago, hostName, range, when, words } from "../lib/format";
 import {
   DataState, DebouncedInput, Empty, ErrorNotice, Modal, PageHead, Pager, Progress, StatusBadge, Tabs, toast,
@@ -23,6 +24,7 @@ export function HostDetailPage({ id }: { id: number }) {
   useTitle(host.data ? hostName(host.data) : "Host");
   const [refreshing, setRefreshing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const { changes } = useAccess();
 
   async function refresh() {
     setRefreshing(true);
@@ -42,11 +44,15 @@ export function HostDetailPage({ id }: { id: number }) {
       {(h) => (
         <>
           <PageHead title={hostName(h)} lead={<>{h.ip && h.fqdn ? `${h.ip} · ` : ""}agent port {h.port} · <StatusBadge value={h.status} /></>}>
-            <button type="button" onClick={() => void refresh()} disabled={refreshing}>
-              {refreshing ? "Requesting…" : "Refresh now"}
-            </button>
-            <Link className="button primary" to={`/deploy?hosts=${h.id}`}>Deploy patches</Link>
-            <button type="button" className="danger" onClick={() => setDeleting(true)}>Remove</button>
+            {changes && (
+              <>
+                <button type="button" onClick={() => void refresh()} disabled={refreshing}>
+                  {refreshing ? "Requesting…" : "Refresh now"}
+                </button>
+                <Link className="button primary" to={`/deploy?hosts=${h.id}`}>Deploy patches</Link>
+                <button type="button" className="danger" onClick={() => setDeleting(true)}>Remove</button>
+              </>
+            )}
           </PageHead>
           {h.health && !h.health.ok && (
             <div className="notice warn" role="status">
@@ -198,10 +204,11 @@ function Packages({ id }: { id: number }) {
 
 function Jobs({ id }: { id: number }) {
   const [page, setPage] = useState(1);
+  const { changes } = useAccess();
   const jobs = useLoad(() => unwrap(api.GET("/api/v1/hosts/{id}/jobs", { params: { path: { id }, query: { page, per_page: 25 } } })), [id, page]);
   return (
     <DataState state={jobs} what="Loading jobs" isEmpty={(d) => d.total === 0}
-      empty={<div className="card"><Empty title="No jobs have touched this host."><p><Link to={`/deploy?hosts=${id}`}>Deploy patches</Link></p></Empty></div>}>
+      empty={<div className="card"><Empty title="No jobs have touched this host.">{changes && <p><Link to={`/deploy?hosts=${id}`}>Deploy patches</Link></p>}</Empty></div>}>
       {(d) => (
         <>
           <div className="table-wrap">
@@ -230,11 +237,12 @@ function Jobs({ id }: { id: number }) {
 function Windows({ id }: { id: number }) {
   const windows = useLoad(() => unwrap(api.GET("/api/v1/hosts/{id}/windows", { params: { path: { id } } })), [id]);
   const [adding, setAdding] = useState(false);
+  const { changes } = useAccess();
   return (
     <>
       <div className="row" style={{ marginBottom: 12 }}>
-        <button type="button" className="primary" onClick={() => setAdding(true)}>Add a window</button>
-        <Link to={`/windows?host=${id}`}>Manage on the windows page</Link>
+        {changes && <button type="button" className="primary" onClick={() => setAdding(true)}>Add a window</button>}
+        <Link to={`/windows?host=${id}`}>{changes ? "Manage on the windows page" : "See on the windows page"}</Link>
       </div>
       <DataState state={windows} what="Loading windows" isEmpty={(d) => d.items.length === 0}
         empty={<div className="card"><Empty title="No maintenance windows.">
@@ -271,6 +279,7 @@ function Windows({ id }: { id: number }) {
 
 function Certificate({ host }: { host: Schemas["HostDetailView"] }) {
   const [error, setError] = useState<unknown>(undefined);
+  const { changes } = useAccess();
   return (
     <section className="card" aria-labelledby="cert-title">
       <h2 id="cert-title">Agent certificate</h2>
@@ -279,7 +288,7 @@ function Certificate({ host }: { host: Schemas["HostDetailView"] }) {
         hand (SDD §5.5): download a bundle and copy it to the host.
       </p>
       {error !== undefined && <ErrorNotice error={error} />}
-      <CertificateBundleButton hostId={host.id} onError={setError} />
+      {changes ? <CertificateBundleButton hostId={host.id} onError={setError} /> : <p className="muted">{READ_ONLY}</p>}
     </section>
   );
 }

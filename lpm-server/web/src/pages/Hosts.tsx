@@ -7,6 +7,7 @@ import { useMe } from "../App";
 import { Link, setQuery, useLocation } from "../router";
 import { groupNames, useGroups } from "../lib/groups";
 import { useLoad, useTitle } from "../lib/hooks";
+import { useAccess } from "../lib/access";
 import { ago, hostName } from "../lib/format";
 import { DataState, DebouncedInput, Empty, ErrorNotice, Field, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
 
@@ -15,6 +16,7 @@ const PER_PAGE = 25;
 
 export function HostsPage() {
   useTitle("Hosts");
+  const { changes } = useAccess();
   const { query } = useLocation();
   const page = Number(query.get("page") ?? 1) || 1;
   const sort = query.get("sort") ?? "name";
@@ -52,9 +54,11 @@ export function HostsPage() {
   return (
     <>
       <PageHead title="Hosts" lead="Every host you can manage, with its health as last polled.">
-        <button type="button" className="primary" onClick={() => setRegistering(true)}>
-          Register a host
-        </button>
+        {changes && (
+          <button type="button" className="primary" onClick={() => setRegistering(true)}>
+            Register a host
+          </button>
+        )}
       </PageHead>
       <form key={cleared} className="filters" role="search" aria-label="Filter hosts" onSubmit={(e) => e.preventDefault()}>
         <Field label="Search">
@@ -102,7 +106,7 @@ export function HostsPage() {
         empty={
           <div className="card">
             <Empty title={filtered ? "No host matches these filters." : "No hosts yet."}>
-              {!filtered && <p>Register a host, or find agents with a discovery scan.</p>}
+              {!filtered && changes && <p>Register a host, or find agents with a discovery scan.</p>}
             </Empty>
           </div>
         }
@@ -110,7 +114,7 @@ export function HostsPage() {
         {(data) => (
           <>
             <div className="table-wrap">
-              <table aria-describedby="page-title">
+              <table aria-label="Hosts">
                 <thead>
                   <tr>
                     <SortTh field="name" sort={sort} onSort={(s) => setQuery({ sort: s })}>Host</SortTh>

@@ -6,6 +6,7 @@ import { useMemo, useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { Link, navigate } from "../router";
 import { useLoad, useTitle } from "../lib/hooks";
+import { useAccess } from "../lib/access";
 import { ago, plural, when, words } from "../lib/format";
 import { throttle, useJobStream } from "../lib/jobStream";
 import { DataState, ErrorNotice, Modal, PageHead, Progress, StatusBadge, toast } from "../ui/components";
@@ -22,6 +23,7 @@ export function JobDetailPage({ id }: { id: number }) {
     if (message.type === "resync" || message.job_id === id) reread();
   });
   const [confirm, setConfirm] = useState<"cancel" | "rollback" | null>(null);
+  const { changes } = useAccess();
 
   return (
     <DataState state={detail} what="Loading the job">
@@ -34,8 +36,8 @@ export function JobDetailPage({ id }: { id: number }) {
             <PageHead title={`Job #${j.id}: ${words(j.kind)}`}
               lead={<>Created {when(j.created_at)} by {j.created_by_name ?? "the system"} · {j.mode === "immediate" ? "applied now" : "in each host's next window"}
                 {j.options.dry_run ? " · dry run" : ""} · <LiveBadge status={live} /></>}>
-              {!finished && <button type="button" className="danger" onClick={() => setConfirm("cancel")}>Cancel job</button>}
-              {finished && j.kind !== "rollback" && j.kind !== "refresh" && <button type="button" onClick={() => setConfirm("rollback")}>Roll back</button>}
+              {changes && !finished && <button type="button" className="danger" onClick={() => setConfirm("cancel")}>Cancel job</button>}
+              {changes && finished && j.kind !== "rollback" && j.kind !== "refresh" && <button type="button" onClick={() => setConfirm("rollback")}>Roll back</button>}
             </PageHead>
             <div className="grid grid-4" style={{ marginBottom: 16 }}>
               <div className="card stat"><span className="label">State</span><span className="value" style={{ fontSize: 20 }}><span data-testid="job-state">{words(j.state)}</span></span></div>

@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { Link, setQuery, useLocation } from "../router";
 import { useLoad, useTitle } from "../lib/hooks";
+import { useAccess } from "../lib/access";
 import { ago, when, words } from "../lib/format";
 import { throttle, useJobStream } from "../lib/jobStream";
 import { DataState, Empty, Field, PageHead, Pager, StatusBadge } from "../ui/components";
@@ -28,11 +29,12 @@ export function JobsPage() {
   );
   const reread = useMemo(() => throttle(jobs.reload, 500), [jobs.reload]);
   const live = useJobStream(() => reread());
+  const { changes } = useAccess();
 
   return (
     <>
       <PageHead title="Jobs" lead={<>Newest first. <LiveBadge status={live} /></>}>
-        <Link className="button primary" to="/deploy">Deploy patches</Link>
+        {changes && <Link className="button primary" to="/deploy">Deploy patches</Link>}
       </PageHead>
       <div className="filters">
         <Field label="State">
@@ -53,7 +55,7 @@ export function JobsPage() {
         </Field>
       </div>
       <DataState state={jobs} what="Loading jobs" isEmpty={(d) => d.total === 0}
-        empty={<div className="card"><Empty title={state || kind ? "No job matches." : "No jobs yet."}><p><Link to="/deploy">Deploy patches</Link> to create one.</p></Empty></div>}>
+        empty={<div className="card"><Empty title={state || kind ? "No job matches." : "No jobs yet."}>{changes && <p><Link to="/deploy">Deploy patches</Link> to create one.</p>}</Empty></div>}>
         {(d) => (
           <>
             <div className="table-wrap">

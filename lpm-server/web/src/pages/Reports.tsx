@@ -3,23 +3,23 @@
 
 import { useState, type FormEvent } from "react";
 import { download } from "../api/client";
-import { useMe } from "../App";
 import { useGroups } from "../lib/groups";
+import { useAccess } from "../lib/access";
 import { useTitle } from "../lib/hooks";
 import { ErrorNotice, Field, PageHead, toast } from "../ui/components";
 
 type Kind = "compliance" | "patch-history" | "vulnerability" | "audit";
-const KINDS: { value: Kind; label: string; about: string; adminOnly?: boolean }[] = [
+const KINDS: { value: Kind; label: string; about: string; readsAll?: boolean }[] = [
   { value: "compliance", label: "Compliance", about: "Which hosts are fully patched, and what each one still lacks, by severity." },
   { value: "patch-history", label: "Patch history", about: "Every job in the period: who ran what where, and how it ended." },
   { value: "vulnerability", label: "Vulnerabilities", about: "Open CVEs per host, when first seen, and the time it took to patch fixed ones." },
-  { value: "audit", label: "Audit log", about: "Who did what and when, with the hash chain's integrity.", adminOnly: true },
+  { value: "audit", label: "Audit log", about: "Who did what and when, with the hash chain's integrity.", readsAll: true },
 ];
 const SEVERITIES = ["critical", "important", "moderate", "low", "unknown"] as const;
 
 export function ReportsPage() {
   useTitle("Reports");
-  const me = useMe();
+  const { readsAll } = useAccess();
   const groups = useGroups();
   const [kind, setKind] = useState<Kind>("compliance");
   const [format, setFormat] = useState<"pdf" | "csv">("pdf");
@@ -58,7 +58,7 @@ export function ReportsPage() {
         <Field label="Report" hint={about?.about}>
           {({ id, describedBy }) => (
             <select id={id} aria-describedby={describedBy} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
-              {KINDS.filter((k) => !k.adminOnly || me.role === "admin").map((k) => <option key={k.value} value={k.value}>{k.label}</option>)}
+              {KINDS.filter((k) => !k.readsAll || readsAll).map((k) => <option key={k.value} value={k.value}>{k.label}</option>)}
             </select>
           )}
         </Field>

@@ -1,4 +1,4 @@
-// Settings (admin): poll intervals, worker concurrency, the IP allowlist, the web TLS
+// Settings (admin; auditors read them): poll intervals, worker concurrency, the IP allowlist, the web TLS
 // certificate strategy (from config.toml, read-only here), password hashing (read-only), and the
 // SMTP and Azure SSO sections. Mail and SSO are stored only: they are not in use yet, so there
 // are no test buttons.
@@ -6,15 +6,17 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { useLoad, useTitle } from "../lib/hooks";
+import { READ_ONLY, useAccess } from "../lib/access";
 import { when } from "../lib/format";
 import { DataState, ErrorNotice, Field, PageHead, toast } from "../ui/components";
 
 export function SettingsPage() {
   useTitle("Settings");
   const settings = useLoad(() => unwrap(api.GET("/api/v1/settings")), []);
+  const { changes } = useAccess();
   return (
     <>
-      <PageHead title="Settings" lead="Changes apply without a restart and are written to the audit log." />
+      <PageHead title="Settings" lead={changes ? "Changes apply without a restart and are written to the audit log." : READ_ONLY} />
       <DataState state={settings} what="Loading settings">
         {(s) => (
           <div className="stack">
@@ -41,9 +43,10 @@ export function SettingsPage() {
 function Section(props: { id: string; title: string; lead?: ReactNode; onSave?: () => Promise<void>; children: ReactNode }) {
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const { changes } = useAccess();
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (!props.onSave) return;
+    if (!props.onSave || !changes) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -61,8 +64,10 @@ function Section(props: { id: string; title: string; lead?: ReactNode; onSave?: 
       {props.lead && <p className="muted">{props.lead}</p>}
       <form onSubmit={(e) => void submit(e)}>
         {error !== undefined && <ErrorNotice error={error} />}
-        {props.children}
-        {props.onSave && (
+        <fieldset className="bare" disabled={!changes}>
+          {props.children}
+        </fieldset>
+        {props.onSave && changes && (
           <div className="form-actions">
             <button type="submit" className="primary" disabled={busy}>Save</button>
           </div>

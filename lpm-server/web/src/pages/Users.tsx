@@ -1,5 +1,6 @@
-// Users (admin): local accounts, their role and groups, their second factors; new accounts and
-// password resets hand out a one-time password shown once; MFA reset and session revocation.
+// Users (admin; auditors read them): local accounts, their role and groups, their second
+// factors; new accounts and password resets hand out a one-time password shown once; MFA reset
+// and session revocation; and every user's API tokens.
 
 import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
@@ -7,15 +8,35 @@ import { useMe } from "../App";
 import { setQuery, useLocation } from "../router";
 import { groupNames, useGroups } from "../lib/groups";
 import { useLoad, useTitle } from "../lib/hooks";
+import { READ_ONLY, useAccess } from "../lib/access";
 import { ago } from "../lib/format";
-import { DataState, DebouncedInput, Empty, ErrorNotice, Field, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
+import { DataState, DebouncedInput, Empty, ErrorNotice, Field, Modal, PageHead, Pager, SortTh, StatusBadge, Tabs, toast } from "../ui/components";
+import { ApiTokens } from "../ui/ApiTokens";
 
 type User = Schemas["UserView"];
 type Action = { kind: "mfa" | "sessions" | "password" | "delete"; user: User };
 
 export function UsersPage() {
   useTitle("Users");
+  const { admin } = useAccess();
+  const { query } = useLocation();
+  const tab = query.get("tab") === "tokens" ? "tokens" : "accounts";
+  return (
+    <>
+      <PageHead title="Users" lead={`Local accounts and the API tokens they made. Every account logs in with a second factor.${admin ? "" : ` ${READ_ONLY}`}`} />
+      <Tabs label="Users sections" panelId="users-panel" selected={tab}
+        onSelect={(t) => setQuery({ tab: t === "accounts" ? undefined : t, page: undefined, sort: undefined, search: undefined })}
+        tabs={[{ id: "accounts", label: "Accounts" }, { id: "tokens", label: "API tokens" }]} />
+      <div id="users-panel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {tab === "tokens" ? <ApiTokens everyone /> : <Accounts />}
+      </div>
+    </>
+  );
+}
+
+function Accounts() {
   const me = useMe();
+  const { admin } = useAccess();
   const { query } = useLocation();
   const page = Number(query.get("page") ?? 1) || 1;
   const sort = query.get("sort") ?? "username";
@@ -33,13 +54,11 @@ export function UsersPage() {
 
   return (
     <>
-      <PageHead title="Users" lead="Local accounts. Every account logs in with a second factor.">
-        <button type="button" className="primary" onClick={() => setEditing("new")}>New user</button>
-      </PageHead>
-      <div className="filters">
+      <div className="filters spread">
         <label className="field"><span className="label">Search</span>
           <DebouncedInput value={search} placeholder="Login name" onChange={(v) => setQuery({ search: v, page: undefined })} />
         </label>
+        {admin && <button type="button" className="primary" onClick={() => setEditing("new")}>New user</button>}
       </div>
       <DataState state={users} what="Loading users" isEmpty={(d) => d.total === 0} empty={<div className="card"><Empty title="No user matches." /></div>}>
         {(d) => (
@@ -52,7 +71,7 @@ export function UsersPage() {
                   <th scope="col">Groups</th>
                   <th scope="col">Second factor</th>
                   <SortTh field="last_login" sort={sort} onSort={(s) => setQuery({ sort: s })}>Last login</SortTh>
-                  <th scope="col"><span className="sr-only">Actions</span></th>
+                  {admin && <th scope="col"><span className="sr-only">Actions</span></th>}
                 </tr></thead>
                 <tbody>
                   {d.items.map((u) => (
@@ -62,15 +81,17 @@ export function UsersPage() {
                         {u.locked_until && new Date(u.locked_until) > new Date() && <div><StatusBadge value="locked" tone="warn" /></div>}
                       </td>
                       <td>{u.role}</td>
-                      <td>{u.role === "admin" ? <span className="muted">all hosts</span> : u.groups.map((g) => names.get(g) ?? `#${g}`).join(", ") || <span className="muted">ungrouped hosts only</span>}</td>
+                      <td>{u.role !== "operator" ? <span className="muted">all hosts</span> : u.groups.map((g) => names.get(g) ?? `#${g}`).join(", ") || <span className="muted">ungrouped hosts only</span>}</td>
                       <td>{u.mfa.enrolled ? `${u.mfa.methods.join(", ")} · ${u.mfa.recovery_codes_left} recovery codes` : <StatusBadge value="not enrolled" tone="warn" />}</td>
                       <td>{ago(u.last_login_at)}</td>
-                      <td>
-                        <div className="row nowrap">
-                          <button type="button" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>Edit</button>
-                          <button type="button" onClick={() => setManaging(u)} aria-label={`More actions for ${u.username}`}>More…</button>
-                        </div>
-                      </td>
+                      {admin && (
+                        <td>
+                          <div className="row nowrap">
+                            <button type="button" onClick={() => setEditing(u)} aria-label={`Edit ${u.username}`}>Edit</button>
+                            <button type="button" onClick={() => setManaging(u)} aria-label={`More actions for ${u.username}`}>More…</button>
+                          </div>
+                        </td>
+                      )}
                     </tr>
                   ))}
                 </tbody>
@@ -117,7 +138,7 @@ export function UsersPage() {
   );
 }
 
-function EditUser({ user, groups, onClose, onCreated, onDone }: {
+function EditUser({ user, groups: allGroups, onClose, onCreated, onDone }: {
   user: User | null;
   groups: Schemas["GroupView"][];
   onClose: () => void;
@@ -129,14 +150,16 @@ function EditUser({ user, groups, onClose, onCreated, onDone }: {
   const [chosen, setChosen] = useState<number[]>(user?.groups ?? []);
   const [disabled, setDisabled] = useState(user?.disabled ?? false);
   const [error, setError] = useState<unknown>(undefined);
+  // Groups scope operators only: admins and auditors reach every host.
+  const groups = role === "operator" ? chosen : [];
   async function save() {
     setError(undefined);
     try {
       if (user) {
-        await unwrap(api.PATCH("/api/v1/users/{id}", { params: { path: { id: user.id } }, body: { role, groups: chosen, disabled } }));
+        await unwrap(api.PATCH("/api/v1/users/{id}", { params: { path: { id: user.id } }, body: { role, groups, disabled } }));
         toast(`${user.username} saved.`);
       } else {
-        const created = await unwrap(api.POST("/api/v1/users", { body: { username, role, groups: chosen } }));
+        const created = await unwrap(api.POST("/api/v1/users", { body: { username, role, groups } }));
         onCreated(created.user.username, created.password);
       }
       onClose();
@@ -151,24 +174,25 @@ function EditUser({ user, groups, onClose, onCreated, onDone }: {
       <form id="user-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
         {error !== undefined && <ErrorNotice error={error} />}
         {!user && <Field label="Login name">{({ id }) => <input id={id} required value={username} autoComplete="off" onChange={(e) => setUsername(e.target.value)} />}</Field>}
-        <Field label="Role" hint="Admins reach every host and setting; operators the hosts of their groups and ungrouped hosts.">
+        <Field label="Role" hint="Admins reach every host and setting; operators the hosts of their groups and ungrouped hosts; auditors read everything an admin reads and change nothing.">
           {({ id, describedBy }) => (
             <select id={id} aria-describedby={describedBy} value={role} onChange={(e) => setRole(e.target.value as Schemas["Role"])}>
               <option value="operator">Operator</option>
+              <option value="auditor">Auditor</option>
               <option value="admin">Admin</option>
             </select>
           )}
         </Field>
-        <fieldset>
+        {role === "operator" && <fieldset>
           <legend>Groups</legend>
-          {groups.length === 0 && <p className="muted small">No groups exist yet.</p>}
-          {groups.map((g) => (
+          {allGroups.length === 0 && <p className="muted small">No groups exist yet.</p>}
+          {allGroups.map((g) => (
             <label key={g.id} className="check" style={{ marginRight: 16 }}>
               <input type="checkbox" checked={chosen.includes(g.id)} onChange={(e) => setChosen(e.target.checked ? [...chosen, g.id] : chosen.filter((x) => x !== g.id))} />
               {g.name}
             </label>
           ))}
-        </fieldset>
+        </fieldset>}
         {user && (
           <label className="check"><input type="checkbox" checked={disabled} onChange={(e) => setDisabled(e.target.checked)} />Disabled (cannot log in; sessions end)</label>
         )}

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api, unwrap, type Schemas } from "../api/client";
 import { Link, setQuery, useLocation } from "../router";
 import { useLoad, useTitle } from "../lib/hooks";
+import { useAccess } from "../lib/access";
 import { hostName, localTimeZone, range, when } from "../lib/format";
 import { openUntil } from "../lib/windows";
 import { DataState, DebouncedInput, Empty, ErrorNotice, Modal, PageHead, Pager, SortTh, StatusBadge, toast } from "../ui/components";
@@ -24,12 +25,13 @@ export function WindowsPage() {
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<Schemas["WindowView"] | null>(null);
   const [removing, setRemoving] = useState<Schemas["WindowView"] | null>(null);
+  const { changes } = useAccess();
 
   return (
     <>
       <PageHead title="Maintenance windows"
         lead={`Queued jobs run on each host in its next window. Times below are in your time zone (${localTimeZone()}).`}>
-        <button type="button" className="primary" onClick={() => setAdding(true)}>Add a window</button>
+        {changes && <button type="button" className="primary" onClick={() => setAdding(true)}>Add a window</button>}
       </PageHead>
       <div className="filters">
         <label className="field">
@@ -52,7 +54,7 @@ export function WindowsPage() {
                     <SortTh field="name" sort={sort} onSort={(s) => setQuery({ sort: s })}>Window</SortTh>
                     <th scope="col">Schedule</th>
                     <th scope="col">Next openings</th>
-                    <th scope="col"><span className="sr-only">Actions</span></th>
+                    {changes && <th scope="col"><span className="sr-only">Actions</span></th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -65,12 +67,14 @@ export function WindowsPage() {
                         {w.open_now && <div><strong>Open now</strong>{openUntil(w) ? ` until ${when(openUntil(w))}` : ""}</div>}
                         {w.next_openings.slice(0, 3).map((o) => <div key={o.opens_at}>{range(o.opens_at, o.closes_at)}</div>)}
                         {w.next_openings.length === 0 && !w.open_now && <span className="muted">none: it has passed</span>}</td>
-                      <td>
-                        <div className="row nowrap">
-                          <button type="button" onClick={() => setEditing(w)} aria-label={`Edit ${w.name} on ${w.host_name}`}>Edit</button>
-                          <button type="button" className="danger" onClick={() => setRemoving(w)} aria-label={`Delete ${w.name} on ${w.host_name}`}>Delete</button>
-                        </div>
-                      </td>
+                      {changes && (
+                        <td>
+                          <div className="row nowrap">
+                            <button type="button" onClick={() => setEditing(w)} aria-label={`Edit ${w.name} on ${w.host_name}`}>Edit</button>
+                            <button type="button" className="danger" onClick={() => setRemoving(w)} aria-label={`Delete ${w.name} on ${w.host_name}`}>Delete</button>
+                          </div>
+                        </td>
+                      )}
                     </tr>
                   ))}
                 </tbody>
