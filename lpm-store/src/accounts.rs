@@ -282,12 +282,7 @@ impl Store {
                 r.into_summary(groups)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 
     /// One user with the state of their credentials.
@@ -317,21 +312,33 @@ impl Store {
         &self,
         users: &[i64],
     ) -> Result<std::collections::BTreeMap<i64, Vec<GroupId>>, StoreError> {
+        self.group_memberships("user_groups", "user_id", users)
+            .await
+    }
+
+    /// The groups of each of `owners` in a membership table `table` (`owner_column`,
+    /// `group_id`), in one query, ordered by group id.
+    pub(crate) async fn group_memberships(
+        &self,
+        table: &'static str,
+        owner_column: &'static str,
+        owners: &[i64],
+    ) -> Result<std::collections::BTreeMap<i64, Vec<GroupId>>, StoreError> {
         let mut memberships: std::collections::BTreeMap<i64, Vec<GroupId>> =
             std::collections::BTreeMap::new();
-        if users.is_empty() {
+        if owners.is_empty() {
             return Ok(memberships);
         }
         let sql = format!(
-            "SELECT user_id, group_id FROM user_groups WHERE user_id IN ({}) ORDER BY group_id",
-            join_ids(users.iter().copied())
+            "SELECT {owner_column}, group_id FROM {table} WHERE {owner_column} IN ({}) ORDER BY group_id",
+            join_ids(owners.iter().copied())
         );
         let pairs: Vec<(i64, i64)> = with_db!(self, db => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?
         });
-        for (user, group) in pairs {
+        for (owner, group) in pairs {
             memberships
-                .entry(user)
+                .entry(owner)
                 .or_default()
                 .push(GroupId::new(group)?);
         }
@@ -655,15 +662,11 @@ impl Store {
                 .fetch_all(db).await?;
             (total, rows)
         });
-        Ok(Page {
-            items: rows
-                .into_iter()
-                .map(GroupSummary::try_from)
-                .collect::<Result<_, _>>()?,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        let items = rows
+            .into_iter()
+            .map(GroupSummary::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(Page::of(items, total, page))
     }
 
     /// One group `scope` holds, with member counts; any other is not found.

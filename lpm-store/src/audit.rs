@@ -534,12 +534,7 @@ impl Store {
                 .await?;
             (total, items)
         });
-        Ok(crate::Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(crate::Page::of(items, total, page))
     }
 
     /// Deletes audit rows recorded before `before`, from the oldest end, and moves the prune

@@ -228,12 +228,7 @@ impl Store {
             .into_iter()
             .map(CertificateRecord::try_from)
             .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 
     /// One certificate by serial (uppercase hex without colons), if `scope` may see it.

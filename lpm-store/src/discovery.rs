@@ -292,12 +292,7 @@ impl Store {
                 .bind(&query.state).bind(page.limit()).bind(page.offset()).fetch_all(db).await?;
             (total, items)
         });
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 
     /// A run without its results.
@@ -332,12 +327,7 @@ impl Store {
                 .bind(id.get()).bind(registered).bind(page.limit()).bind(page.offset()).fetch_all(db).await?;
             (total, items)
         });
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 
     /// The results of run `id` with these row ids; an id that is not one of its results is

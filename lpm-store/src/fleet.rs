@@ -339,12 +339,7 @@ impl Store {
                 r.into_host(g)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 
     /// Deletes a host in scope, with its snapshots and job rows.

@@ -506,12 +506,7 @@ impl Store {
             .into_iter()
             .map(JobSummary::try_from)
             .collect::<Result<_, _>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 
     /// A page of a job's event log: the job's own events and those of its rows for hosts in
@@ -543,12 +538,7 @@ impl Store {
                 .fetch_all(db).await?;
             (total, items)
         });
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 
     /// Not found unless the job has a row for a host in scope (the rule of [`Store::get_job`],
@@ -877,11 +867,6 @@ impl Store {
                 Ok(HostJob { job, row })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 }

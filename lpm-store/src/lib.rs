@@ -426,6 +426,18 @@ pub struct Page<T> {
     pub per_page: u32,
 }
 
+impl<T> Page<T> {
+    /// The page `request` asked for, holding `items` out of `total` matching rows.
+    pub(crate) fn of(items: Vec<T>, total: i64, request: PageRequest) -> Self {
+        Self {
+            items,
+            total,
+            page: request.page(),
+            per_page: request.per_page(),
+        }
+    }
+}
+
 /// Sort direction of a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Direction {

@@ -14,7 +14,7 @@ use lpm_core::model::Role;
 use serde::Serialize;
 
 use crate::audit::append;
-use crate::fleet::{foreign_key, join_ids, like_pattern};
+use crate::fleet::{foreign_key, like_pattern};
 use crate::{Actor, Direction, Page, PageRequest, Store, StoreError, ts, with_db, with_tx};
 
 /// A stored API token (never the secret).
@@ -282,12 +282,7 @@ impl Store {
                 r.into_token(g)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            items,
-            total,
-            page: page.page(),
-            per_page: page.per_page(),
-        })
+        Ok(Page::of(items, total, page))
     }
 
     /// Revokes a token at once by deleting it; with `owner`, only if it is theirs (else
@@ -327,20 +322,7 @@ impl Store {
         &self,
         ids: &[i64],
     ) -> Result<BTreeMap<i64, Vec<GroupId>>, StoreError> {
-        let mut groups: BTreeMap<i64, Vec<GroupId>> = BTreeMap::new();
-        if ids.is_empty() {
-            return Ok(groups);
-        }
-        let sql = format!(
-            "SELECT token_id, group_id FROM api_token_groups WHERE token_id IN ({}) ORDER BY group_id",
-            join_ids(ids.iter().copied())
-        );
-        let pairs: Vec<(i64, i64)> = with_db!(self, db => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(db).await?
-        });
-        for (token, group) in pairs {
-            groups.entry(token).or_default().push(GroupId::new(group)?);
-        }
-        Ok(groups)
+        self.group_memberships("api_token_groups", "token_id", ids)
+            .await
     }
 }
