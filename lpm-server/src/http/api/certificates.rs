@@ -335,17 +335,10 @@ pub async fn list_certificates(
         .store
         .list_certificates(&caller.scope, &query, paging.request()?)
         .await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(CertificateView::from_record)
-        .collect::<ApiResult<Vec<_>>>()?;
-    Ok(Json(Paged {
-        items,
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(Paged::try_from_page(
+        page,
+        CertificateView::from_record,
+    )?))
 }
 
 /// The host's current agent certificate (the newest one not revoked), PEM. The download is

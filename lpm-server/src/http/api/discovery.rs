@@ -291,17 +291,7 @@ pub async fn list_discoveries(
         .store
         .list_discoveries(&query, paging.request()?)
         .await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(DiscoveryView::try_from)
-        .collect::<ApiResult<Vec<_>>>()?;
-    Ok(Json(Paged {
-        items,
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(Json(Paged::try_from_page(page, DiscoveryView::try_from)?))
 }
 
 /// One scan and its progress.

@@ -50,6 +50,19 @@ impl<T> Paged<T> {
             per_page: page.per_page,
         }
     }
+
+    /// Converts a store page, mapping each row with a conversion that may fail.
+    pub fn try_from_page<U, E>(
+        page: lpm_store::Page<U>,
+        f: impl FnMut(U) -> Result<T, E>,
+    ) -> Result<Self, E> {
+        Ok(Self {
+            items: page.items.into_iter().map(f).collect::<Result<_, E>>()?,
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
 }
 
 /// Parses `sort=field` / `sort=-field` into a field and a direction with `field_of` (which
