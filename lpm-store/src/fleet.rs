@@ -98,23 +98,32 @@ struct HostRow {
 
 const HOST_COLUMNS: &str = "h.id, h.fqdn, h.ip, h.port, h.status, h.os_name, h.package_manager, h.last_seen_at, h.created_at";
 
+/// A host's address as stored (name, address text, port) as the domain type; anything that
+/// does not parse is corrupt data.
+pub(crate) fn host_address(
+    id: i64,
+    fqdn: Option<&str>,
+    ip: Option<&str>,
+    port: i64,
+) -> Result<HostAddress, StoreError> {
+    let fqdn = fqdn.map(Fqdn::new).transpose()?;
+    let ip = ip
+        .map(|s| {
+            s.parse::<IpAddr>()
+                .map_err(|_| StoreError::corrupt(format!("host {id} ip {s:?}")))
+        })
+        .transpose()?;
+    let port = u16::try_from(port)
+        .map_err(|_| StoreError::corrupt(format!("host {id} port {port}")))
+        .and_then(|p| Port::new(p).map_err(StoreError::from))?;
+    Ok(HostAddress::new(fqdn, ip, port)?)
+}
+
 impl HostRow {
     fn into_host(self, groups: Vec<GroupId>) -> Result<Host, StoreError> {
-        let fqdn = self.fqdn.as_deref().map(Fqdn::new).transpose()?;
-        let ip = self
-            .ip
-            .as_deref()
-            .map(|s| {
-                s.parse::<IpAddr>()
-                    .map_err(|_| StoreError::corrupt(format!("host {} ip {s:?}", self.id)))
-            })
-            .transpose()?;
-        let port = u16::try_from(self.port)
-            .map_err(|_| StoreError::corrupt(format!("host {} port {}", self.id, self.port)))
-            .and_then(|p| Port::new(p).map_err(StoreError::from))?;
         Ok(Host {
             id: HostId::new(self.id)?,
-            address: HostAddress::new(fqdn, ip, port)?,
+            address: host_address(self.id, self.fqdn.as_deref(), self.ip.as_deref(), self.port)?,
             status: self.status.parse()?,
             os_name: self.os_name,
             package_manager: self

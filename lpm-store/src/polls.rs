@@ -6,13 +6,9 @@
 //! at once, as for a newly registered host). Claiming moves it forward by a hold time, so a
 //! host being polled is not claimed again; recording the poll sets the real next time.
 
-use std::net::IpAddr;
-
 use chrono::{DateTime, Duration, Utc};
 use lpm_core::agent::{InstalledPackage, PatchReport, SystemInfo};
 use lpm_core::ids::{HostId, JobId};
-use lpm_core::model::HostAddress;
-use lpm_core::net::{Fqdn, Port};
 use lpm_core::ports::{FleetStore, HealthRecord, HostTarget, PollKind, QueueError};
 
 use crate::fleet::join_ids;
@@ -37,21 +33,14 @@ const TARGET_COLUMNS: &str = "id, fqdn, ip, port, status, consecutive_failures, 
 
 impl TargetRow {
     fn into_target(self) -> Result<HostTarget, StoreError> {
-        let fqdn = self.fqdn.as_deref().map(Fqdn::new).transpose()?;
-        let ip = self
-            .ip
-            .as_deref()
-            .map(|s| {
-                s.parse::<IpAddr>()
-                    .map_err(|_| StoreError::corrupt(format!("host {} ip {s:?}", self.id)))
-            })
-            .transpose()?;
-        let port = u16::try_from(self.port)
-            .map_err(|_| StoreError::corrupt(format!("host {} port {}", self.id, self.port)))
-            .and_then(|p| Port::new(p).map_err(StoreError::from))?;
         Ok(HostTarget {
             host: HostId::new(self.id)?,
-            address: HostAddress::new(fqdn, ip, port)?,
+            address: crate::fleet::host_address(
+                self.id,
+                self.fqdn.as_deref(),
+                self.ip.as_deref(),
+                self.port,
+            )?,
             status: self.status.parse()?,
             consecutive_failures: u32::try_from(self.consecutive_failures).unwrap_or(u32::MAX),
             last_boot: self.last_boot_at,
