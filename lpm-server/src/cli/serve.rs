@@ -18,14 +18,16 @@ use crate::auth::{Argon2Params, PasswordHasher, Throttle, ThrottleConfig};
 use crate::cli::admin::ARGON2_KEY;
 use crate::cli::{CliError, ServeArgs, ca, wait_for_stop};
 use crate::clock::SystemClock;
-use crate::config::{Config, WebTls, read_secret_file};
+use crate::config::{Config, Loaded, WebTls, read_secret_file};
 use crate::http::{AppState, AuthContext, app, serve, web_tls_config};
 
 /// The web certificate and key the internal-CA strategy keeps in the data directory.
 pub(crate) const WEB_CERT_FILE: &str = "web.crt";
 const WEB_KEY_FILE: &str = "web.key";
 
-pub(crate) fn run(args: ServeArgs) -> Result<(), CliError> {
+/// Loads the configuration, starts logging and logs the effective configuration (secrets
+/// redacted) for the process mode `mode`.
+pub(crate) fn load(args: &ServeArgs, mode: &str) -> Result<Loaded, CliError> {
     let loaded = Config::load(args.config.as_deref(), std::env::vars())
         .map_err(|e| CliError::Invalid(e.to_string()))?;
     init_logging(&loaded.config.log.level, &loaded.config.log.format)?;
@@ -33,8 +35,13 @@ pub(crate) fn run(args: ServeArgs) -> Result<(), CliError> {
         config = %loaded.config.redacted(),
         env_overrides = ?loaded.overrides,
         version = env!("CARGO_PKG_VERSION"),
-        "lpm-server serve starting"
+        "lpm-server {mode} starting"
     );
+    Ok(loaded)
+}
+
+pub(crate) fn run(args: ServeArgs) -> Result<(), CliError> {
+    let loaded = load(&args, "serve")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -10,27 +10,14 @@ use std::time::Duration as StdDuration;
 use lpm_store::{BackendKind, Store, StoreOptions};
 use tokio::sync::watch;
 
-use crate::cli::serve::{init_logging, serve_web};
+use crate::cli::serve::{load, serve_web};
 use crate::cli::{CliError, ServeArgs, wait_for_stop};
 use crate::clock::SystemClock;
-use crate::config::{Config, Loaded};
+use crate::config::Config;
 use crate::worker::{self, WorkerEngine};
 
 /// How long a worker waits for the web process to bring the schema up to date.
 const SCHEMA_WAIT: StdDuration = StdDuration::from_secs(120);
-
-fn load(args: &ServeArgs, mode: &str) -> Result<Loaded, CliError> {
-    let loaded = Config::load(args.config.as_deref(), std::env::vars())
-        .map_err(|e| CliError::Invalid(e.to_string()))?;
-    init_logging(&loaded.config.log.level, &loaded.config.log.format)?;
-    tracing::info!(
-        config = %loaded.config.redacted(),
-        env_overrides = ?loaded.overrides,
-        version = env!("CARGO_PKG_VERSION"),
-        "lpm-server {mode} starting"
-    );
-    Ok(loaded)
-}
 
 fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_multi_thread()
