@@ -237,7 +237,7 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 /// The refusal of an operation that only an interactive login (which passed MFA) may call.
-pub fn interactive_session_required() -> ApiError {
+fn interactive_session_required() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
         "interactive_session_required",

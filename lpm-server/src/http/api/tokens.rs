@@ -198,11 +198,6 @@ pub async fn create_api_token(
     caller: Caller,
     ApiJson(body): ApiJson<CreateApiToken>,
 ) -> ApiResult<(StatusCode, Json<ApiTokenCreated>)> {
-    // The caller's policy table already refuses API tokens here; a token must never mint
-    // another, so the handler checks again.
-    if caller.is_api_token() {
-        return Err(super::caller::interactive_session_required());
-    }
     let now = state.clock.now();
     let name = token_name(&body.name)?;
     let holder = caller.scope.role();
